@@ -1,0 +1,1 @@
+//! The Cloudflare Worker host. Filled in by the edge issue; for now it only links core.
