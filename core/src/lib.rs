@@ -2,4 +2,12 @@
 //!
 //! Nothing here reads a clock, a random source, a file or a socket. Hosts pass
 //! time, transaction ids and identities in, and store what core decides.
-#![forbid(unsafe_code)]
+// Unsafe code is denied everywhere but in `ffi`, the wasm module's C ABI.
+#![deny(unsafe_code)]
+
+pub mod api;
+pub mod document;
+pub mod ffi;
+pub mod limits;
+pub mod mutation;
+pub mod text;

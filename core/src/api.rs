@@ -1,0 +1,143 @@
+//! Core as one JSON-in, JSON-out function, for callers that cannot link Rust
+//! types: the wasm module run under wasmtime and in Workers, and test hosts.
+//!
+//! Request: `{"op": "...", ...}`. Response: `{"result": ...}` or
+//! `{"error": {...}}` in Sanity's error shape.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+
+use crate::document::Document;
+use crate::mutation::{
+    apply_transaction, parse_mutations, patch::apply_patch_json, Commit, TransactionContext,
+};
+
+/// Handles one request. Never panics on input.
+pub fn call(request: &str) -> String {
+    let response = match serde_json::from_str::<Value>(request) {
+        Ok(req) => dispatch(&req),
+        Err(e) => bad_request(&format!("request is not valid JSON: {e}")),
+    };
+    response.to_string()
+}
+
+fn bad_request(description: &str) -> Value {
+    json!({"error": {"type": "badRequest", "description": description}})
+}
+
+fn dispatch(req: &Value) -> Value {
+    match req.get("op").and_then(Value::as_str) {
+        Some("patch") => {
+            let mut doc = req.get("doc").cloned().unwrap_or(Value::Null);
+            match apply_patch_json(&mut doc, req.get("patch").unwrap_or(&Value::Null)) {
+                Ok(()) => json!({"result": doc}),
+                Err(e) => bad_request(&e),
+            }
+        }
+        Some("transaction") => transaction(req),
+        Some(other) => bad_request(&format!("unknown op {other:?}")),
+        None => bad_request("missing \"op\""),
+    }
+}
+
+/// `{"op": "transaction", "mutations": [...], "documents": [...], "context":
+/// {"transactionId", "now", "identity", "seed", "autoGenerateArrayKeys"}}`.
+fn transaction(req: &Value) -> Value {
+    let mutations = match parse_mutations(req.get("mutations").unwrap_or(&Value::Null)) {
+        Ok(m) => m,
+        Err(e) => return e.to_json(),
+    };
+    let mut current = HashMap::new();
+    for doc in req
+        .get("documents")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match Document::from_stored(doc.clone()) {
+            Some(d) => {
+                current.insert(d.id().to_string(), d);
+            }
+            None => {
+                return bad_request(
+                    "every entry of \"documents\" must be an object with a string _id",
+                )
+            }
+        }
+    }
+    let c = req.get("context").cloned().unwrap_or(Value::Null);
+    let text = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let ctx = TransactionContext {
+        transaction_id: text("transactionId"),
+        now: text("now"),
+        identity: text("identity"),
+        auto_generate_array_keys: c
+            .get("autoGenerateArrayKeys")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        seed: c.get("seed").and_then(Value::as_u64).unwrap_or(0),
+    };
+    if ctx.transaction_id.is_empty() || ctx.now.is_empty() {
+        return bad_request("context needs transactionId and now");
+    }
+    match apply_transaction(&mutations, &current, &ctx) {
+        Ok(commit) => json!({"result": commit_json(&commit)}),
+        Err(e) => e.to_json(),
+    }
+}
+
+/// A commit as JSON: the shape `data/mutate` results and the transaction log build on.
+pub fn commit_json(commit: &Commit) -> Value {
+    json!({
+        "transactionId": commit.transaction_id,
+        "timestamp": commit.timestamp,
+        "identity": commit.identity,
+        "results": commit.results.iter().map(|r| json!({"id": r.id, "operation": r.operation.as_str()})).collect::<Vec<_>>(),
+        "changes": commit.changes.iter().map(|c| json!({
+            "id": c.id,
+            "previousRev": c.previous_rev(),
+            "resultRev": c.result_rev(),
+            "before": c.before.as_ref().map(Document::to_value),
+            "after": c.after.as_ref().map(Document::to_value),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_round_trip() {
+        let req = json!({
+            "op": "transaction",
+            "mutations": [{"create": {"_id": "a", "_type": "t"}}, {"patch": {"id": "a", "set": {"x": 1}}}],
+            "documents": [],
+            "context": {"transactionId": "tx1", "now": "2026-01-01T00:00:00Z", "identity": "me", "seed": 3},
+        });
+        let out: Value = serde_json::from_str(&call(&req.to_string())).unwrap();
+        assert_eq!(out["result"]["changes"][0]["after"]["x"], 1);
+        assert_eq!(out["result"]["results"][1]["operation"], "update");
+    }
+
+    #[test]
+    fn errors_not_panics() {
+        for req in [
+            "",
+            "{",
+            "{}",
+            "{\"op\": 1}",
+            "{\"op\": \"transaction\"}",
+            "{\"op\":\"patch\",\"doc\":1,\"patch\":{\"set\":{\"[[\":1}}}",
+        ] {
+            let out: Value = serde_json::from_str(&call(req)).unwrap();
+            assert!(out.get("error").is_some(), "{req}: {out}");
+        }
+    }
+}
