@@ -1,0 +1,59 @@
+//! Command-line arguments of the `qanat` binary.
+
+use std::{net::IpAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+/// Qanat: a Sanity-compatible Content Lake.
+#[derive(Debug, Parser)]
+#[command(name = "qanat", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the Content Lake HTTP API.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 3333)]
+    pub port: u16,
+
+    /// Folder for the embedded SQLite database (`qanat.sqlite`); created if missing.
+    #[arg(long, default_value = ".qanat")]
+    pub data_dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_defaults() {
+        let cli = Cli::try_parse_from(["qanat", "serve"]).expect("parses");
+        let Command::Serve(args) = cli.command;
+        assert_eq!(args.host.to_string(), "127.0.0.1");
+        assert_eq!(args.port, 3333);
+        assert_eq!(args.data_dir, PathBuf::from(".qanat"));
+    }
+
+    #[test]
+    fn serve_rejects_a_bad_host() {
+        assert!(Cli::try_parse_from(["qanat", "serve", "--host", "not-an-ip"]).is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

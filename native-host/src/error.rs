@@ -1,0 +1,85 @@
+//! Errors a request can end in, and their HTTP form.
+//!
+//! Handlers return `Result<_, AppError>`; the mapping to status codes and to
+//! Sanity's error body `{"error":{"type":…,"description":…}}` lives only here.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No route or no such resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// The store failed; the details go to the log, not to the client.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `error.type` Sanity clients read.
+    fn kind(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "notFoundError",
+            AppError::Database(_) => "internalError",
+        }
+    }
+
+    fn description(&self) -> String {
+        match self {
+            // Never leak SQL or file paths to a client.
+            AppError::Database(_) => "Internal server error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Database(e) = &self {
+            tracing::error!("request failed: {e}");
+        }
+        let body = json!({
+            "error": { "type": self.kind(), "description": self.description() }
+        });
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    #[tokio::test]
+    async fn not_found_has_sanity_shape() {
+        let response = AppError::NotFound("nope".into()).into_response();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let body = to_bytes(response.into_body(), 1 << 16).await.expect("body");
+        let value: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(
+            value,
+            json!({"error": {"type": "notFoundError", "description": "nope"}})
+        );
+    }
+
+    #[tokio::test]
+    async fn database_errors_do_not_leak_details() {
+        let response = AppError::Database(sqlx::Error::PoolClosed).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = to_bytes(response.into_body(), 1 << 16).await.expect("body");
+        let text = String::from_utf8_lossy(&body);
+        assert!(!text.contains("pool"), "{text}");
+    }
+}

@@ -1,0 +1,84 @@
+//! One module per endpoint; [`router`] wires them to paths.
+
+use std::sync::Arc;
+
+use axum::{routing::get, Router};
+
+use crate::{error::AppError, serve::AppState};
+
+pub mod index;
+pub mod ping;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(index::index))
+        .route("/ping", get(ping::ping))
+        // Sanity answers under every API version (`/v1/ping`, `/v2021-06-07/ping`, …).
+        .route("/{version}/ping", get(ping::versioned_ping))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound("Not Found".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::{
+        body::{to_bytes, Body},
+        http::{Request, StatusCode},
+    };
+    use tower::ServiceExt;
+
+    async fn get(path: &str) -> (StatusCode, String) {
+        let state = Arc::new(AppState::for_tests().await);
+        let response = router(state)
+            .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let body = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        (status, String::from_utf8(body.to_vec()).expect("utf-8"))
+    }
+
+    #[tokio::test]
+    async fn ping_answers_pong() {
+        assert_eq!(get("/ping").await, (StatusCode::OK, "PONG".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn versioned_ping_answers_pong() {
+        for path in ["/v1/ping", "/v2021-06-07/ping", "/vX/ping"] {
+            assert_eq!(
+                get(path).await,
+                (StatusCode::OK, "PONG".to_owned()),
+                "{path}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn ping_under_a_non_version_is_not_found() {
+        let (status, body) = get("/data/ping").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("notFoundError"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn index_names_qanat_and_its_version() {
+        let (status, body) = get("/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Qanat"), "{body}");
+        assert!(body.contains(env!("CARGO_PKG_VERSION")), "{body}");
+    }
+
+    #[tokio::test]
+    async fn unknown_paths_get_sanity_error_json() {
+        let (status, body) = get("/nope").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let value: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(value["error"]["type"], "notFoundError");
+    }
+}

@@ -1,0 +1,107 @@
+//! `qanat serve`: open the store, bind, answer HTTP until Ctrl-C or SIGTERM.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+
+use crate::{cli::ServeArgs, routes, store};
+
+/// What every handler can reach, shared through axum's `State` extractor.
+pub struct AppState {
+    pub db: SqlitePool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("could not start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] store::sqlite::StoreError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+pub fn run(args: ServeArgs) -> Result<(), ServeError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?
+        .block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> Result<(), ServeError> {
+    let db_path: PathBuf = args.data_dir.join(store::sqlite::FILE_NAME);
+    let db = store::sqlite::open(&args.data_dir).await?;
+    let state = Arc::new(AppState { db: db.clone() });
+
+    let addr = SocketAddr::new(args.host, args.port);
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    // Report the bound address, not the requested one: `--port 0` picks a free port.
+    let local = listener.local_addr().map_err(ServeError::Serve)?;
+    tracing::info!(
+        "qanat {} listening on http://{local} (store: {})",
+        env!("CARGO_PKG_VERSION"),
+        db_path.display()
+    );
+
+    axum::serve(listener, routes::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServeError::Serve)?;
+
+    // In-flight requests are done; let SQLite checkpoint and close cleanly.
+    db.close().await;
+    tracing::info!("qanat stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM (what `kill`, systemd and container
+/// runtimes send) on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No Ctrl-C handler can be installed: rely on SIGTERM alone.
+            std::future::pending::<()>().await;
+        }
+    };
+
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+impl AppState {
+    /// A state over a fresh in-memory database with the schema applied.
+    pub async fn for_tests() -> Self {
+        AppState {
+            db: store::sqlite::open_in_memory()
+                .await
+                .expect("in-memory store"),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Where documents are kept. One module per backend.
+
+pub mod sqlite;
