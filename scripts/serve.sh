@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds Qanat (release) and runs `qanat serve` on the embedded SQLite store
+# in ./.qanat/ at the repository root, on http://127.0.0.1:3333 by default.
+#
+# Extra arguments go to `qanat serve`, e.g.:
+#   bash scripts/serve.sh --port 4000
+#   bash scripts/serve.sh --host 0.0.0.0 --data-dir /var/lib/qanat
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+echo "==> Building qanat (release)"
+cargo build --release -p qanat-host --bin qanat
+
+echo "==> Starting qanat serve (Ctrl-C stops it)"
+# `qanat serve` defaults to --host 127.0.0.1 --port 3333 --data-dir .qanat,
+# and we are at the repository root, so the store is ./.qanat/qanat.sqlite.
+exec "$TARGET_DIR/release/qanat" serve "$@"
