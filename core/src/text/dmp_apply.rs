@@ -474,6 +474,28 @@ mod tests {
     }
 
     #[test]
+    fn half_a_surrogate_pair_becomes_a_replacement_character() {
+        // Found by fuzzing the JS: the second hunk lands between the halves
+        // of the inserted emoji and deletes one of them; the JS returns a
+        // lone surrogate there.
+        let patch = "@@ -0,2 +0,4 @@\n %F0%9F%98%80\n@@ -4,2 +4,4 @@\n+%F0%9F%98%80%F0%9F%98%81\n-%F0%9F%98%81%20\n";
+        assert_eq!(apply(patch, ""), "\u{FFFD}");
+    }
+
+    #[test]
+    fn hostile_inputs_stay_cheap() {
+        // A long deletion whose middle differs from the text (one 'b'), so
+        // the diff runs, on texts where a naive search for the half-match
+        // seed (which holds the 'b') would be quadratic. The JS takes
+        // seconds here; the linear search takes milliseconds.
+        let n = 40_000;
+        let deleted = format!("{}b{}", "a".repeat(n / 4 + 10), "a".repeat(n - n / 4 - 11));
+        let patch = format!("@@ -1,{} +1,8 @@\n xxxx\n-{deleted}\n yyyy\n", n + 8);
+        let target = format!("xxxx{}yyyy", "a".repeat(n));
+        assert_eq!(apply(&patch, &target), "xxxxyyyy");
+    }
+
+    #[test]
     fn splits_long_hunks() {
         let a = "0123456789".repeat(8);
         // One header covering the whole text with edits all over.

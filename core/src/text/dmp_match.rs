@@ -102,6 +102,45 @@ impl Row {
     }
 }
 
+/// The score a fuzzy match must beat, lowered by exact occurrences near
+/// `loc`: the first one at or after `loc` and, if there is one, the last one
+/// starting at or before `loc + len`.
+///
+/// An occurrence more than `MATCH_THRESHOLD × MATCH_DISTANCE` (500) units
+/// away scores above the threshold and changes nothing, so both searches
+/// look only that far; that keeps a hunk's cost independent of the text's
+/// length. Only whether *some* occurrence follows `loc` matters beyond that
+/// (it decides whether the backward search happens at all), and it is
+/// searched for in full only when the backward search found something that
+/// counts.
+fn exact_match_threshold(
+    text: &[u16],
+    pattern: &[u16],
+    loc: usize,
+    score: impl Fn(usize, usize) -> f64,
+) -> f64 {
+    let reach = (MATCH_THRESHOLD * MATCH_DISTANCE) as usize + 1;
+    let len = pattern.len();
+    let mut threshold = MATCH_THRESHOLD;
+
+    let window_end = (loc + reach + len).min(text.len());
+    let forward = index_of(&text[..window_end], pattern, loc);
+    let window_start = loc.saturating_sub(reach);
+    let backward = last_index_of(&text[window_start..], pattern, loc + len - window_start)
+        .map(|at| at + window_start);
+    let follows =
+        forward.is_some() || (backward.is_some() && index_of(text, pattern, loc).is_some());
+    if let Some(at) = forward {
+        threshold = threshold.min(score(0, at));
+    }
+    if follows {
+        if let Some(at) = backward {
+            threshold = threshold.min(score(0, at));
+        }
+    }
+    threshold
+}
+
 fn bitap(text: &[u16], pattern: &[u16], loc: usize) -> Option<usize> {
     if pattern.is_empty() || pattern.len() > MAX_BITS {
         return None;
@@ -112,14 +151,7 @@ fn bitap(text: &[u16], pattern: &[u16], loc: usize) -> Option<usize> {
         errors as f64 / len as f64 + loc.abs_diff(at) as f64 / MATCH_DISTANCE
     };
 
-    // An exact occurrence nearby caps the score worth looking for.
-    let mut threshold = MATCH_THRESHOLD;
-    if let Some(at) = index_of(text, pattern, loc) {
-        threshold = threshold.min(score(0, at));
-        if let Some(at) = last_index_of(text, pattern, loc + len) {
-            threshold = threshold.min(score(0, at));
-        }
-    }
+    let mut threshold = exact_match_threshold(text, pattern, loc, score);
 
     let match_mask = 1u32 << (len - 1);
     let mut best = None;

@@ -54,9 +54,50 @@ pub(crate) fn index_of(hay: &[u16], needle: &[u16], from: usize) -> Option<usize
     if needle.is_empty() {
         return Some(from);
     }
-    let first = needle[0];
     let last_start = hay.len().checked_sub(needle.len())?;
-    (from..=last_start).find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle)
+    if from > last_start {
+        return None;
+    }
+    if needle.len() <= SHORT_NEEDLE {
+        let first = needle[0];
+        return (from..=last_start)
+            .find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle);
+    }
+    knuth_morris_pratt(&hay[from..], needle).map(|i| i + from)
+}
+
+/// Needles up to this long are searched for naively (at most this many
+/// comparisons per position); longer ones, which the diff's half-match step
+/// searches for, in linear time so a hostile text can't make it quadratic.
+const SHORT_NEEDLE: usize = 64;
+
+/// First occurrence of `needle` (non-empty) in `hay`, in O(len) time.
+fn knuth_morris_pratt(hay: &[u16], needle: &[u16]) -> Option<usize> {
+    // border[i]: length of the longest proper border of needle[..=i].
+    let mut border = vec![0usize; needle.len()];
+    let mut k = 0;
+    for i in 1..needle.len() {
+        while k > 0 && needle[i] != needle[k] {
+            k = border[k - 1];
+        }
+        if needle[i] == needle[k] {
+            k += 1;
+        }
+        border[i] = k;
+    }
+    let mut matched = 0;
+    for (i, &unit) in hay.iter().enumerate() {
+        while matched > 0 && unit != needle[matched] {
+            matched = border[matched - 1];
+        }
+        if unit == needle[matched] {
+            matched += 1;
+            if matched == needle.len() {
+                return Some(i + 1 - needle.len());
+            }
+        }
+    }
+    None
 }
 
 /// `String.prototype.lastIndexOf(needle, from)`: the last occurrence that
@@ -95,5 +136,21 @@ mod tests {
         assert_eq!(last_index_of(&t, &u("bc"), 3), Some(1));
         assert_eq!(last_index_of(&t, &u("bc"), 99), Some(4));
         assert_eq!(last_index_of(&t, &u("abcabcx"), 99), None);
+    }
+
+    #[test]
+    fn long_needles_agree_with_the_naive_search() {
+        let needle: Units = u(&"ab".repeat(40)).into_iter().chain(u("c")).collect();
+        let mut hay = u(&"ab".repeat(100));
+        assert_eq!(index_of(&hay, &needle, 0), None);
+        hay.extend(u("c"));
+        let expected = hay.len() - needle.len();
+        assert_eq!(index_of(&hay, &needle, 0), Some(expected));
+        assert_eq!(index_of(&hay, &needle, expected), Some(expected));
+        assert_eq!(index_of(&hay, &needle, expected + 1), None);
+        let hay = u(&"xyz".repeat(100));
+        let needle = u(&"yzx".repeat(30));
+        assert_eq!(index_of(&hay, &needle, 0), Some(1));
+        assert_eq!(index_of(&hay, &needle, 2), Some(4));
     }
 }
