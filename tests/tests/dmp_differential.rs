@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 const SEED: u64 = 0x5A17_D1FF_0000_2024;
 const RANDOM_CASES: usize = 2_000;
+const RANDOM_PATCHES: usize = 600;
 
 const ASCII: &[&str] = &[
     "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "Sanity", "content", "lake",
@@ -171,6 +172,74 @@ fn random_case(rng: &mut Rng) -> (String, String, String) {
     (a, b, target)
 }
 
+/// JS `encodeURI`, which is how patch lines are written; now and then a
+/// non-ASCII character is left raw, which parsers accept too.
+fn encode_uri(rng: &mut Rng, text: &str) -> String {
+    const KEPT: &str = "-_.!~*'();/?:@&=+$,#";
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || KEPT.contains(c) || (!c.is_ascii() && rng.chance(10)) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// A patch no library made: hunks whose lines are pieces of `text` or
+/// random tokens, under headers that are right, slightly wrong or nonsense
+/// (offsets inside characters, lengths that disagree with the lines). This
+/// reaches corners `makePatches` output never does, such as a hunk landing
+/// inside an emoji.
+fn random_patch(rng: &mut Rng, text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut patch = String::new();
+    for _ in 0..range(rng, 1, 3) {
+        let mut lines = String::new();
+        let (mut bytes1, mut bytes2) = (0, 0);
+        for _ in 0..range(rng, 1, 4) {
+            let content: String = if rng.chance(60) && !chars.is_empty() {
+                let from = rng.below(chars.len());
+                let to = (from + rng.below(7)).min(chars.len());
+                chars[from..to].iter().collect()
+            } else {
+                let n = rng.below(3);
+                sentence(rng, REPETITIVE, n)
+            };
+            let prefix = *rng.pick(&[' ', '-', '+']);
+            if prefix != '+' {
+                bytes1 += content.len();
+            }
+            if prefix != '-' {
+                bytes2 += content.len();
+            }
+            lines.push(prefix);
+            lines.push_str(&encode_uri(rng, &content));
+            lines.push('\n');
+            if rng.chance(5) {
+                lines.push('\n');
+            }
+        }
+        let side = |rng: &mut Rng, honest: usize| {
+            let start = rng.below(text.len() + 3);
+            match rng.below(10) {
+                0 => format!("{start}"),
+                1 => format!("{start},0"),
+                2..=5 => format!("{},{}", start + 1, rng.below(40)),
+                _ => format!("{},{honest}", start + 1),
+            }
+        };
+        let one = side(rng, bytes1);
+        let two = side(rng, bytes2);
+        patch.push_str(&format!("@@ -{one} +{two} @@\n{lines}"));
+    }
+    patch
+}
+
 /// `(patch, text)` pairs `makePatches` would never produce.
 fn hand_written_cases() -> Vec<(String, String)> {
     let pairs: &[(&str, &str)] = &[
@@ -247,10 +316,14 @@ fn hand_written_cases() -> Vec<(String, String)> {
     let mut drifted = long.clone();
     drifted.replace_range(100..104, "ZZZZ");
     cases.push((patch.clone(), drifted));
-    // ... and to one where most of it changed: the deletion is dropped.
-    let mut rewritten = long.clone();
-    rewritten.replace_range(40..180, &"Q".repeat(140));
-    cases.push((patch, rewritten));
+    // ... and to ones where much of it changed: 45% (over this version's
+    // deleteThreshold of 0.4, under the 0.5 of Google's original) and 70%;
+    // the deletion is dropped.
+    for changed in [95, 140] {
+        let mut rewritten = long.clone();
+        rewritten.replace_range(40..40 + changed, &"Q".repeat(changed));
+        cases.push((patch.clone(), rewritten));
+    }
     cases
 }
 
@@ -342,6 +415,19 @@ fn dmp_apply_matches_sanity_js() {
             text: target.clone(),
         });
     }
+    for i in 0..RANDOM_PATCHES {
+        let text = if rng.chance(50) {
+            let n = rng.below(10);
+            sentence(&mut rng, REPETITIVE, n)
+        } else {
+            random_text(&mut rng)
+        };
+        cases.push(Case {
+            origin: format!("random patch #{i}"),
+            patch: random_patch(&mut rng, &text),
+            text,
+        });
+    }
     for (i, (patch, text)) in hand_written_cases().into_iter().enumerate() {
         cases.push(Case {
             origin: format!("hand-written #{i}"),
@@ -358,11 +444,18 @@ fn dmp_apply_matches_sanity_js() {
 
     let mut identical = 0;
     let mut changed = 0;
+    let mut split_pairs = 0;
     let mut differing = Vec::new();
     for (case, js) in cases.iter().zip(&expected) {
         let core = core_outcome(&case.patch, &case.text);
         if js["result"].as_str().is_some_and(|r| r != case.text) {
             changed += 1;
+        }
+        if js["result"]
+            .as_str()
+            .is_some_and(|r| r.contains('\u{FFFD}'))
+        {
+            split_pairs += 1;
         }
         if agree(js, &core) {
             identical += 1;
@@ -373,7 +466,8 @@ fn dmp_apply_matches_sanity_js() {
 
     println!(
         "{} cases, {identical} identical (@sanity/diff-match-patch {version}; \
-         {changed} changed their text; {unmakeable} random draws had no JS patch)",
+         {changed} changed their text, {split_pairs} split a surrogate pair; \
+         {unmakeable} random draws had no JS patch)",
         cases.len()
     );
     assert!(
