@@ -234,7 +234,8 @@ fn path(rng: &mut Rng, doc: &Value, op: Op) -> String {
         }
     }
     if out.is_empty() {
-        out.push_str(*rng.pick(&FIELDS));
+        let field: &&str = rng.pick(&FIELDS);
+        out.push_str(field);
     }
     if rng.chance(10) && op != Op::Unset {
         out.push_str(".extra");
