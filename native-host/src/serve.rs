@@ -37,14 +37,16 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), ServeError> {
-    let db_path: PathBuf = args.data_dir.join(store::sqlite::FILE_NAME);
-    let db = store::sqlite::open(&args.data_dir).await?;
-    let state = Arc::new(AppState { db: db.clone() });
-
+    // Bind first: a port in use fails fast, before any file is touched.
     let addr = SocketAddr::new(args.host, args.port);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
+
+    let db_path: PathBuf = args.data_dir.join(store::sqlite::FILE_NAME);
+    let db = store::sqlite::open(&args.data_dir).await?;
+    let state = Arc::new(AppState { db: db.clone() });
+
     // Report the bound address, not the requested one: `--port 0` picks a free port.
     let local = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!(
