@@ -53,6 +53,12 @@ if [[ "${CI:-}" == "true" ]]; then
     export CARGO_INCREMENTAL=0
 fi
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# rustup puts cargo in ~/.cargo/bin, which a non-login shell may not have on PATH.
+if ! command -v cargo >/dev/null 2>&1 && [[ -f "$HOME/.cargo/env" ]]; then
+    # shellcheck source=/dev/null
+    . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null 2>&1 || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
 # Root runs apt and the postgres tools directly; anyone else goes through sudo.
