@@ -36,8 +36,37 @@ fn dispatch(req: &Value) -> Value {
             }
         }
         Some("transaction") => transaction(req),
+        Some("query") => query(req),
         Some(other) => bad_request(&format!("unknown op {other:?}")),
         None => bad_request("missing \"op\""),
+    }
+}
+
+/// `{"op": "query", "query": "...", "dataset": [...], "params": {...},
+/// "perspective"?, "now"?, "identity"?}`.
+fn query(req: &Value) -> Value {
+    let Some(text) = req.get("query").and_then(Value::as_str) else {
+        return bad_request("missing \"query\"");
+    };
+    let dataset = req
+        .get("dataset")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let string = |k: &str| req.get(k).and_then(Value::as_str).map(str::to_string);
+    let options = crate::groq::QueryOptions {
+        params: req
+            .get("params")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        perspective: string("perspective"),
+        now: string("now"),
+        identity: string("identity"),
+    };
+    match crate::groq::evaluate_json(text, dataset, &options) {
+        Ok(result) => json!({"result": result}),
+        Err(e) => e.to_json(text),
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod document;
 pub mod ffi;
+pub mod groq;
 pub mod limits;
 pub mod mutation;
 pub mod text;

@@ -1,0 +1,182 @@
+//! GROQ's syntax tree, as the parser produces it and the evaluator and the
+//! planner consume it. Nothing here knows about pest.
+//!
+//! Traversals are lowered as the spec describes them (section "Traversal
+//! operators"): after an array postfix `[]`, a filter, a slice or a source that
+//! is always an array (`*`, an array literal, a pipe call), the rest of the
+//! traversal maps over the elements; a nested array traversal flattens. The
+//! parser makes that explicit with [`Expr::Map`] and [`Expr::FlatMap`], so the
+//! evaluator never has to rediscover it.
+
+use std::rc::Rc;
+
+/// A parsed query: custom function declarations, then the expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub functions: Vec<FuncDecl>,
+    pub expr: Expr,
+}
+
+/// `fn ns::name($a, $b) = body;`
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncDecl {
+    pub namespace: String,
+    pub name: String,
+    pub params: Vec<String>,
+    pub body: Rc<Expr>,
+}
+
+/// A byte range in the query, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    // --- simple expressions
+    /// `*`: every document in the dataset (after the perspective).
+    Everything,
+    /// `@`
+    This,
+    /// `^` (levels = 1), `^.^` (2), ...
+    Parent(usize),
+    /// `$name`
+    Param(String),
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Rc<str>),
+    /// `[a, ...b]`
+    Array(Vec<ArrayElement>),
+    /// `{a, "b": c, ...d}`
+    Object(Vec<ObjectAttribute>),
+
+    // --- traversals; `base` of `None` means `@` (a bare identifier `a` is `@.a`)
+    /// `base.name`, `base["name"]`, or `name`
+    Attribute {
+        base: Box<Expr>,
+        name: Rc<str>,
+    },
+    /// `base[3]`, `base[-1]`
+    Element {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    /// `base[1..3]`, `base[1...3]`
+    Slice {
+        base: Box<Expr>,
+        start: Box<Expr>,
+        end: Box<Expr>,
+        exclusive: bool,
+    },
+    /// `base[expr]` where `expr` is not a constant string or number
+    Filter {
+        base: Box<Expr>,
+        predicate: Box<Expr>,
+    },
+    /// `base[]`: `base` if it is an array, else null
+    ArrayCoerce(Box<Expr>),
+    /// `base{...}`: evaluate the object with `base` as `@` (null unless `base` is an object)
+    Projection {
+        base: Box<Expr>,
+        object: Box<Expr>,
+    },
+    /// `base->` and `base->name`
+    Deref {
+        base: Box<Expr>,
+        attribute: Option<Rc<str>>,
+    },
+    /// For each element of `base` (an array), `expr` with the element as `@` (no new scope:
+    /// `@` here is the traversal subject, not a nested scope).
+    Map {
+        base: Box<Expr>,
+        expr: Box<Expr>,
+    },
+    /// Like `Map`, but arrays produced by `expr` are flattened one level.
+    FlatMap {
+        base: Box<Expr>,
+        expr: Box<Expr>,
+    },
+    /// `(expr)`: kept because a group stops a traversal from continuing a map.
+    Group(Box<Expr>),
+
+    // --- operators
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Pos(Box<Expr>),
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `a..b`, `a...b` (only valid inside `in` and slices)
+    Range {
+        start: Box<Expr>,
+        end: Box<Expr>,
+        exclusive: bool,
+    },
+    /// `a => b` (only valid in `select()`)
+    Pair(Box<Expr>, Box<Expr>),
+    /// `expr asc`, `expr desc` (only valid in `order()`)
+    Asc(Box<Expr>),
+    Desc(Box<Expr>),
+    /// `(a, b)` in selectors (`diff::changedAny`) and elsewhere
+    Tuple(Vec<Expr>),
+
+    // --- calls
+    /// `count(x)`, `math::sum(x)`; `namespace` is `global` when omitted.
+    Call {
+        namespace: Rc<str>,
+        name: Rc<str>,
+        args: Vec<Expr>,
+    },
+    /// `base | order(...)`, `base | score(...)`
+    PipeCall {
+        base: Box<Expr>,
+        name: Rc<str>,
+        args: Vec<Expr>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrayElement {
+    pub expr: Expr,
+    pub splat: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectAttribute {
+    /// `"key": value`, or a shorthand whose key was derived (`name`, `a.b` -> `b`, `a->b` -> `b`).
+    Entry { key: Rc<str>, value: Expr },
+    /// `...expr`, or a bare `...` (splat of `@`)
+    Splat(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    In,
+    Match,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Pow,
+}
+
+impl Expr {
+    /// The implicit `@` that a bare identifier or a leading traversal starts from.
+    pub fn this() -> Box<Expr> {
+        Box::new(Expr::This)
+    }
+}

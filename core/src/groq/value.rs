@@ -1,0 +1,187 @@
+//! GROQ's runtime values. Documents are converted once into this shape; after
+//! that, copying a value is a reference-count bump, which is what makes
+//! projections and traversals over thousands of documents cheap.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use super::datetime::DateTime;
+
+pub type Object = IndexMap<Arc<str>, Value>;
+
+#[derive(Debug, Clone, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    /// Always finite: NaN and infinities become null where they arise.
+    Number(f64),
+    String(Arc<str>),
+    Array(Arc<Vec<Value>>),
+    Object(Arc<Object>),
+    /// Produced by `dateTime()`; serialized as an RFC 3339 string.
+    DateTime(DateTime),
+    /// `a => b`, only inside `select()`; serialized as `"a => b"`.
+    Pair(Arc<(Value, Value)>),
+    /// `a..b` / `a...b`; serialized as `"a..b"`.
+    Range(Arc<Range>),
+    /// `path("a.**")`; a glob over document ids.
+    Path(Arc<str>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Range {
+    pub start: Value,
+    pub end: Value,
+    pub exclusive: bool,
+}
+
+/// The type names `sanity::*`/`global::type`-style functions and errors report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+    DateTime,
+    Pair,
+    Range,
+    Path,
+}
+
+impl Value {
+    pub fn number(n: f64) -> Value {
+        if n.is_finite() {
+            Value::Number(n)
+        } else {
+            Value::Null
+        }
+    }
+
+    pub fn string(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Arc::new(items))
+    }
+
+    pub fn object(map: Object) -> Value {
+        Value::Object(Arc::new(map))
+    }
+
+    pub fn kind(&self) -> Type {
+        match self {
+            Value::Null => Type::Null,
+            Value::Bool(_) => Type::Boolean,
+            Value::Number(_) => Type::Number,
+            Value::String(_) => Type::String,
+            Value::Array(_) => Type::Array,
+            Value::Object(_) => Type::Object,
+            Value::DateTime(_) => Type::DateTime,
+            Value::Pair(_) => Type::Pair,
+            Value::Range(_) => Type::Range,
+            Value::Path(_) => Type::Path,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Object> {
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// `obj.name`, or null.
+    pub fn get(&self, name: &str) -> Value {
+        match self {
+            Value::Object(o) => o.get(name).cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
+    }
+
+    pub fn is_true(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    /// Converts parsed JSON (a document, a parameter) into a value.
+    pub fn from_json(json: &Json) -> Value {
+        match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => n.as_f64().map(Value::number).unwrap_or(Value::Null),
+            Json::String(s) => Value::String(Arc::from(s.as_str())),
+            Json::Array(items) => Value::array(items.iter().map(Value::from_json).collect()),
+            Json::Object(map) => Value::object(
+                map.iter()
+                    .map(|(k, v)| (Arc::from(k.as_str()), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Converts a result into JSON, as the HTTP API returns it.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => number_json(*n),
+            Value::String(s) => Json::String(s.to_string()),
+            Value::Array(items) => Json::Array(items.iter().map(Value::to_json).collect()),
+            Value::Object(map) => Json::Object(
+                map.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
+            Value::DateTime(dt) => Json::String(dt.to_rfc3339()),
+            Value::Pair(p) => Json::String(format!("{} => {}", p.0.to_json(), p.1.to_json())),
+            Value::Range(r) => Json::String(format!(
+                "{}{}{}",
+                r.start.to_json(),
+                if r.exclusive { "..." } else { ".." },
+                r.end.to_json()
+            )),
+            Value::Path(p) => Json::String(p.to_string()),
+        }
+    }
+}
+
+/// Integral numbers print without a fraction (`3`, not `3.0`), as JavaScript and Sanity do.
+fn number_json(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        Json::Number((n as i64).into())
+    } else {
+        serde_json::Number::from_f64(n)
+            .map(Json::Number)
+            .unwrap_or(Json::Null)
+    }
+}
