@@ -5,8 +5,9 @@
 # packages in tests/package-lock.json) and is safe to run again: each step
 # skips what is already there.
 #
-# Steps: toolchain, PostgreSQL, Node packages, rustfmt, clippy, core's wasm
-# build and its import check, the Rust test suites (nextest), doc tests.
+# Steps: toolchain, PostgreSQL, Node packages, rustfmt, clippy, building the
+# tests, core's wasm build and its import check, the Rust test suites
+# (nextest), doc tests.
 #
 # Environment:
 #   CI=true            also sets CARGO_INCREMENTAL=0
@@ -150,10 +151,23 @@ section "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 # ---------------------------------------------------------------------------
-section "core for wasm32-unknown-unknown: build and import check"
+section "Build the tests and the wasm-imports checker"
+# Built the way nextest builds the workspace (every member, dev-dependencies
+# on), so the test step reuses it. `cargo run -p qanat-tests` would resolve
+# features for one package only, and since the cdylib crates' files carry no
+# hash, each command would overwrite the other's build: every run would
+# compile the workspace twice.
+cargo test --workspace --no-run
+CHECKER="$TARGET_DIR/debug/wasm-imports"
+if [[ ! -x "$CHECKER" ]]; then
+    # cargo test builds a package's binaries only when it has integration tests.
+    cargo build -p qanat-tests --bin wasm-imports
+fi
+
+# ---------------------------------------------------------------------------
+section "core for wasm32-unknown-unknown: build, then check it imports nothing"
 cargo build -p qanat-core --target wasm32-unknown-unknown --release
-cargo run -q -p qanat-tests --bin wasm-imports -- \
-    "$TARGET_DIR/wasm32-unknown-unknown/release/qanat_core.wasm"
+"$CHECKER" "$TARGET_DIR/wasm32-unknown-unknown/release/qanat_core.wasm"
 
 # ---------------------------------------------------------------------------
 section "Rust tests"
