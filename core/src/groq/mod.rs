@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod datetime;
 pub mod error;
+pub mod text;
 pub mod value;
 
 pub use error::{EvalError, GroqError, QueryParseError};
