@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod datetime;
 pub mod error;
+pub mod geo;
 pub mod text;
 pub mod value;
 
