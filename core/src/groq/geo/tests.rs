@@ -1,5 +1,16 @@
-//! Hand-written cases for the geo functions: the negatives, holes,
-//! boundaries and validity rules the conformance suite does not exercise.
+//! The conformance suite's geo tests as direct calls, plus cases the suite
+//! lacks (it only has shapes that *do* intersect / lie inside).
+//!
+//! `fixtures.json` holds every test of groq-test-suite `suite-HEAD-0445fe5`
+//! with `features: [geoFunctions]` (2,371; regenerate with `fixtures.py`),
+//! lowered from GROQ to a tiny expression language: `["v", i]` is `values[i]`; `["geo", e]`,
+//! `["latLng", a, b]`, `["contains", a, b]`, `["intersects", a, b]`,
+//! `["distance", a, b]` call this module; `["not", e]`, `["==", a, b]`, `["<",
+//! a, b]`… are GROQ's operators; `["arr", e…]` is an array literal. A case is
+//! `[id, "eq", expr, expected]` (the query's result), `[id, "filter", expr,
+//! passes]` (the test was `*[_id == "d"][expr]._id`, so the document passes
+//! iff `expr` is `true`), `[id, "order", [[doc id, key expr]…], desc,
+//! expected ids]` or `[id, "array_intersects", [a, b], expected]`.
 
 use serde_json::Value as Json;
 
@@ -7,6 +18,163 @@ use super::*;
 
 fn v(json: Json) -> Value {
     Value::from_json(&json)
+}
+
+struct Fixture {
+    values: Vec<Value>,
+}
+
+impl Fixture {
+    fn eval(&self, e: &Json) -> Value {
+        let a = e.as_array().expect("expression is an array");
+        let op = a[0].as_str().expect("operator");
+        let arg = |i: usize| self.eval(&a[i]);
+        match op {
+            "v" => self.values[a[1].as_u64().expect("index") as usize].clone(),
+            "arr" => Value::array((1..a.len()).map(arg).collect()),
+            "geo" => geo(&arg(1)),
+            "latLng" => lat_lng(&arg(1), &arg(2)),
+            "contains" => contains(&arg(1), &arg(2)),
+            "intersects" => intersects(&arg(1), &arg(2)),
+            "distance" => distance(&arg(1), &arg(2)),
+            "not" => match arg(1) {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::Null,
+            },
+            "==" => Value::Bool(groq_eq(&arg(1), &arg(2))),
+            "!=" => Value::Bool(!groq_eq(&arg(1), &arg(2))),
+            "<" | "<=" | ">" | ">=" => match (arg(1), arg(2)) {
+                (Value::Number(x), Value::Number(y)) => Value::Bool(match op {
+                    "<" => x < y,
+                    "<=" => x <= y,
+                    ">" => x > y,
+                    _ => x >= y,
+                }),
+                _ => Value::Null,
+            },
+            other => panic!("unknown operator {other}"),
+        }
+    }
+}
+
+fn groq_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// JSON equality with numbers compared as f64 (`100` == `100.0`).
+fn json_eq(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y))
+        }
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, xv)| y.get(k).is_some_and(|yv| json_eq(xv, yv)))
+        }
+        _ => a == b,
+    }
+}
+
+/// GROQ's `order()` on numbers and nulls: numbers ascending, nulls last;
+/// `desc` reverses the comparison, and ties keep their order.
+fn order(keys: &mut [(String, Value)], desc: bool) {
+    let rank = |v: &Value| match v {
+        Value::Number(n) => (0, *n),
+        _ => (1, 0.0),
+    };
+    keys.sort_by(|x, y| {
+        let (a, b) = (rank(&x.1), rank(&y.1));
+        let ord = a.0.cmp(&b.0).then(a.1.total_cmp(&b.1));
+        if desc {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+}
+
+#[test]
+fn conformance_suite_geo_tests() {
+    let fixture: Json =
+        serde_json::from_str(include_str!("fixtures.json")).expect("fixtures.json parses");
+    let fx = Fixture {
+        values: fixture["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(Value::from_json)
+            .collect(),
+    };
+    let cases = fixture["cases"].as_array().expect("cases");
+    let mut failures = Vec::new();
+    for case in cases {
+        let c = case.as_array().expect("case is an array");
+        let id = c[0].as_str().expect("id");
+        let ok = match c[1].as_str().expect("kind") {
+            "eq" => {
+                let got = fx.eval(&c[2]).to_json();
+                json_eq(&got, &c[3]) || {
+                    failures.push(format!("{id}: got {got}, want {}", c[3]));
+                    true
+                }
+            }
+            "filter" => fx.eval(&c[2]).is_true() == c[3].as_bool().expect("bool"),
+            "order" => {
+                let mut keys: Vec<(String, Value)> = c[2]
+                    .as_array()
+                    .expect("keys")
+                    .iter()
+                    .map(|k| (k[0].as_str().expect("doc id").to_string(), fx.eval(&k[1])))
+                    .collect();
+                order(&mut keys, c[3].as_bool().expect("desc"));
+                let got: Vec<Json> = keys.into_iter().map(|(id, _)| Json::String(id)).collect();
+                json_eq(&Json::Array(got), &c[4])
+            }
+            "array_intersects" => {
+                let args = c[2].as_array().expect("args");
+                let (a, b) = (fx.eval(&args[0]), fx.eval(&args[1]));
+                let got = match (a.as_array(), b.as_array()) {
+                    (Some(a), Some(b)) => Json::Bool(a.iter().any(|x| {
+                        matches!(
+                            x,
+                            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)
+                        ) && b.iter().any(|y| groq_eq(x, y))
+                    })),
+                    _ => Json::Null,
+                };
+                json_eq(&got, &c[3])
+            }
+            other => panic!("unknown case kind {other}"),
+        };
+        if !ok {
+            failures.push(
+                format!("{id}: {}", Json::Array(c.clone()))
+                    .chars()
+                    .take(400)
+                    .collect(),
+            );
+        }
+    }
+    assert_eq!(
+        cases.len(),
+        2371,
+        "every geoFunctions test of the suite is in the fixture"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} suite cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 // ---- cases the suite lacks ------------------------------------------------------
