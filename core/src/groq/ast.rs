@@ -8,7 +8,7 @@
 //! parser makes that explicit with [`Expr::Map`] and [`Expr::FlatMap`], so the
 //! evaluator never has to rediscover it.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A parsed query: custom function declarations, then the expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub struct FuncDecl {
     pub namespace: String,
     pub name: String,
     pub params: Vec<String>,
-    pub body: Rc<Expr>,
+    pub body: Arc<Expr>,
 }
 
 /// A byte range in the query, for error messages.
@@ -47,7 +47,7 @@ pub enum Expr {
     Null,
     Bool(bool),
     Number(f64),
-    String(Rc<str>),
+    String(Arc<str>),
     /// `[a, ...b]`
     Array(Vec<ArrayElement>),
     /// `{a, "b": c, ...d}`
@@ -57,7 +57,7 @@ pub enum Expr {
     /// `base.name`, `base["name"]`, or `name`
     Attribute {
         base: Box<Expr>,
-        name: Rc<str>,
+        name: Arc<str>,
     },
     /// `base[3]`, `base[-1]`
     Element {
@@ -86,7 +86,7 @@ pub enum Expr {
     /// `base->` and `base->name`
     Deref {
         base: Box<Expr>,
-        attribute: Option<Rc<str>>,
+        attribute: Option<Arc<str>>,
     },
     /// For each element of `base` (an array), `expr` with the element as `@` (no new scope:
     /// `@` here is the traversal subject, not a nested scope).
@@ -130,15 +130,17 @@ pub enum Expr {
     // --- calls
     /// `count(x)`, `math::sum(x)`; `namespace` is `global` when omitted.
     Call {
-        namespace: Rc<str>,
-        name: Rc<str>,
+        namespace: Arc<str>,
+        name: Arc<str>,
         args: Vec<Expr>,
+        span: Span,
     },
     /// `base | order(...)`, `base | score(...)`
     PipeCall {
         base: Box<Expr>,
-        name: Rc<str>,
+        name: Arc<str>,
         args: Vec<Expr>,
+        span: Span,
     },
 }
 
@@ -151,7 +153,7 @@ pub struct ArrayElement {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObjectAttribute {
     /// `"key": value`, or a shorthand whose key was derived (`name`, `a.b` -> `b`, `a->b` -> `b`).
-    Entry { key: Rc<str>, value: Expr },
+    Entry { key: Arc<str>, value: Expr },
     /// `...expr`, or a bare `...` (splat of `@`)
     Splat(Expr),
 }

@@ -137,10 +137,17 @@ impl DateTime {
         let (y, m, d) = civil_from_days(days);
         let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
         let mut out = format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}");
+        // Milliseconds when there is a fraction (`.500Z`), as Sanity prints
+        // them; finer fractions keep every digit they need.
         if self.nanos != 0 {
-            let frac = format!("{:09}", self.nanos);
             out.push('.');
-            out.push_str(frac.trim_end_matches('0'));
+            if self.nanos % 1_000_000 == 0 {
+                out.push_str(&format!("{:03}", self.nanos / 1_000_000));
+            } else if self.nanos % 1_000 == 0 {
+                out.push_str(&format!("{:06}", self.nanos / 1_000));
+            } else {
+                out.push_str(&format!("{:09}", self.nanos));
+            }
         }
         out.push('Z');
         out
@@ -181,7 +188,7 @@ mod tests {
     fn round_trips() {
         for s in [
             "1970-01-01T00:00:00Z",
-            "2024-02-29T23:59:59.5Z",
+            "2024-02-29T23:59:59.500Z",
             "1899-12-31T00:00:00Z",
             "2038-01-19T03:14:08.123456789Z",
         ] {
@@ -205,7 +212,7 @@ mod tests {
         let t = DateTime::parse("2020-01-01T00:00:00Z").unwrap();
         assert_eq!(
             t.add_seconds(-1.5).unwrap().to_rfc3339(),
-            "2019-12-31T23:59:58.5Z"
+            "2019-12-31T23:59:58.500Z"
         );
     }
 }

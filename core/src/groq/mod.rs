@@ -4,8 +4,10 @@
 pub mod ast;
 pub mod datetime;
 pub mod error;
+pub mod eval;
 pub mod geo;
 pub mod text;
+mod validate;
 pub mod value;
 
 pub use error::{EvalError, GroqError, QueryParseError};
@@ -32,6 +34,47 @@ pub fn evaluate_json(
     dataset: &[Json],
     options: &QueryOptions,
 ) -> Result<Json, GroqError> {
-    let _ = (query, dataset, options);
-    Err(EvalError::execution("the GROQ engine is not built yet").into())
+    let docs: Vec<value::Value> = dataset.iter().map(value::Value::from_json).collect();
+    Ok(evaluate(query, docs, options)?.to_json())
 }
+
+/// Parses, validates and evaluates `query` over `docs`.
+pub fn evaluate(
+    query: &str,
+    docs: Vec<value::Value>,
+    options: &QueryOptions,
+) -> Result<value::Value, GroqError> {
+    let parsed = parse(query)?;
+    validate::validate(&parsed)?;
+    let mut params = eval::Params::new();
+    for (k, v) in &options.params {
+        params.insert(k.clone(), value::Value::from_json(v));
+    }
+    for name in validate::params_used(&parsed) {
+        if !params.contains_key(&name) {
+            let at = query.find(&format!("${name}")).unwrap_or(0);
+            return Err(QueryParseError {
+                message: format!("param ${name} referenced, but not provided"),
+                start: at,
+                end: at + name.len() + 1,
+            }
+            .into());
+        }
+    }
+    let perspective = eval::Perspective::parse(options.perspective.as_deref())?;
+    let docs = eval::apply_perspective(&docs, &perspective);
+    let mut ctx = eval::Context::new(&parsed, std::sync::Arc::new(docs));
+    ctx.now = options.now.as_deref().and_then(datetime::DateTime::parse);
+    ctx.identity = options.identity.clone();
+    if let eval::Perspective::Stack { releases, .. } = &perspective {
+        ctx.releases = releases.clone();
+    }
+    Ok(ctx.run(&parsed.expr, &std::sync::Arc::new(params))?)
+}
+
+mod literal;
+pub mod parse;
+mod syntax;
+mod traversal;
+
+pub use parse::parse;

@@ -121,6 +121,17 @@ impl Value {
         }
     }
 
+    /// A string field of an object, borrowed.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        match self {
+            Value::Object(o) => match o.get(name) {
+                Some(Value::String(s)) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `obj.name`, or null.
     pub fn get(&self, name: &str) -> Value {
         match self {

@@ -1,0 +1,395 @@
+//! The evaluator: a tree walk over [`Expr`] with a query context (the
+//! documents, the functions, the limits) and a chain of [`Scope`]s.
+
+mod compare;
+mod functions;
+mod ops;
+mod perspective;
+mod pipe;
+mod scope;
+
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use compare::{equal, partial_compare, total_compare};
+pub use functions::signature as functions_signature;
+pub use perspective::{apply_perspective, Perspective};
+pub use scope::{Params, Scope};
+
+use super::ast::{Expr, FuncDecl, ObjectAttribute, Query};
+use super::datetime::DateTime;
+use super::error::EvalError;
+use super::value::{Object, Range, Value};
+
+/// Limits that turn a hostile query into an error instead of a hang.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Evaluation steps (expressions evaluated) before `queryTimeoutError`.
+    pub max_steps: u64,
+    /// Recursion depth of the evaluator.
+    pub max_depth: u32,
+    /// Elements a single array may grow to during evaluation.
+    pub max_array_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_steps: 50_000_000,
+            max_depth: 256,
+            max_array_len: 10_000_000,
+        }
+    }
+}
+
+/// What one query evaluates against.
+pub struct Context {
+    /// The documents `*` returns (the perspective already applied).
+    pub dataset: Arc<Vec<Value>>,
+    pub functions: HashMap<(String, String), FuncDecl>,
+    pub now: Option<DateTime>,
+    pub identity: Option<String>,
+    pub limits: Limits,
+    steps: Cell<u64>,
+    depth: Cell<u32>,
+    /// `_id` → position in `dataset`, built on the first `->`.
+    by_id: OnceCell<HashMap<Arc<str>, usize>>,
+    /// Release ids of the perspective's stack, for `sanity::*` helpers.
+    pub releases: Vec<String>,
+}
+
+pub type EvalResult = Result<Value, EvalError>;
+
+impl Context {
+    pub fn new(query: &Query, dataset: Arc<Vec<Value>>) -> Context {
+        Context {
+            dataset,
+            functions: query
+                .functions
+                .iter()
+                .map(|f| ((f.namespace.clone(), f.name.clone()), f.clone()))
+                .collect(),
+            now: None,
+            identity: None,
+            limits: Limits::default(),
+            steps: Cell::new(0),
+            depth: Cell::new(0),
+            by_id: OnceCell::new(),
+            releases: Vec::new(),
+        }
+    }
+
+    /// Runs the query's expression in a root scope.
+    pub fn run(&self, expr: &Expr, params: &Arc<Params>) -> EvalResult {
+        let scope = Scope::root(Value::Null, params);
+        self.eval(expr, &scope)
+    }
+
+    /// The document with this `_id`, through an index built once.
+    pub fn document(&self, id: &str) -> Value {
+        let index = self.by_id.get_or_init(|| {
+            let mut map = HashMap::with_capacity(self.dataset.len());
+            for (i, doc) in self.dataset.iter().enumerate() {
+                if let Some(Value::String(id)) = doc.as_object().and_then(|o| o.get("_id")) {
+                    map.entry(id.clone()).or_insert(i);
+                }
+            }
+            map
+        });
+        index
+            .get(id)
+            .map(|&i| self.dataset[i].clone())
+            .unwrap_or(Value::Null)
+    }
+
+    fn enter(&self) -> Result<DepthGuard<'_>, EvalError> {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        if steps > self.limits.max_steps {
+            return Err(EvalError::new(
+                "queryTimeoutError",
+                "the query took too long to evaluate",
+            ));
+        }
+        let depth = self.depth.get() + 1;
+        if depth > self.limits.max_depth {
+            return Err(EvalError::execution("the query is nested too deeply"));
+        }
+        self.depth.set(depth);
+        Ok(DepthGuard(&self.depth))
+    }
+
+    /// Counts work done outside `eval` (sorting, scanning) against the budget.
+    pub fn charge(&self, steps: u64) -> Result<(), EvalError> {
+        let total = self.steps.get().saturating_add(steps);
+        self.steps.set(total);
+        if total > self.limits.max_steps {
+            return Err(EvalError::new(
+                "queryTimeoutError",
+                "the query took too long to evaluate",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn check_len(&self, len: usize) -> Result<(), EvalError> {
+        if len > self.limits.max_array_len {
+            return Err(EvalError::execution("the result is too large"));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
+        let _guard = self.enter()?;
+        Ok(match expr {
+            Expr::Everything => Value::Array(self.dataset.clone()),
+            Expr::This => scope.this.clone(),
+            Expr::Parent(levels) => scope.parent_value(*levels),
+            Expr::Param(name) => scope.params.get(name).cloned().unwrap_or(Value::Null),
+            Expr::Null => Value::Null,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Number(n) => Value::number(*n),
+            Expr::String(s) => Value::String(Arc::from(s.as_ref())),
+            Expr::Array(elements) => {
+                let mut out = Vec::with_capacity(elements.len());
+                for element in elements {
+                    let v = self.eval(&element.expr, scope)?;
+                    if element.splat {
+                        if let Value::Array(items) = v {
+                            out.extend(items.iter().cloned());
+                        }
+                    } else {
+                        out.push(v);
+                    }
+                }
+                self.check_len(out.len())?;
+                Value::array(out)
+            }
+            Expr::Object(attributes) => self.object(attributes, scope)?,
+            Expr::Attribute { base, name } => self.eval(base, scope)?.get(name),
+            Expr::Element { base, index } => {
+                let base = self.eval(base, scope)?;
+                let index = self.eval(index, scope)?;
+                match (base, index) {
+                    (Value::Array(items), Value::Number(i)) if i.fract() == 0.0 => {
+                        let len = items.len() as f64;
+                        let i = if i < 0.0 { i + len } else { i };
+                        if i < 0.0 || i >= len {
+                            Value::Null
+                        } else {
+                            items[i as usize].clone()
+                        }
+                    }
+                    _ => Value::Null,
+                }
+            }
+            Expr::Slice {
+                base,
+                start,
+                end,
+                exclusive,
+            } => {
+                let base = self.eval(base, scope)?;
+                let (start, end) = (self.eval(start, scope)?, self.eval(end, scope)?);
+                match (base, start.as_f64(), end.as_f64()) {
+                    (Value::Array(items), Some(s), Some(e)) => slice(&items, s, e, *exclusive),
+                    _ => Value::Null,
+                }
+            }
+            Expr::Filter { base, predicate } => {
+                let base = self.eval(base, scope)?;
+                let Value::Array(items) = base else {
+                    return Ok(base);
+                };
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    let inner = scope.nested(item.clone());
+                    if self.eval(predicate, &inner)?.is_true() {
+                        out.push(item.clone());
+                    }
+                }
+                Value::array(out)
+            }
+            Expr::ArrayCoerce(base) => match self.eval(base, scope)? {
+                v @ Value::Array(_) => v,
+                _ => Value::Null,
+            },
+            Expr::Projection { base, object } => match self.eval(base, scope)? {
+                v @ Value::Object(_) => {
+                    let inner = scope.nested(v);
+                    self.eval(object, &inner)?
+                }
+                _ => Value::Null,
+            },
+            Expr::Deref { base, attribute } => {
+                let base = self.eval(base, scope)?;
+                let target = match base.get("_ref") {
+                    Value::String(id) => self.document(&id),
+                    _ => Value::Null,
+                };
+                match attribute {
+                    Some(name) => target.get(name),
+                    None => target,
+                }
+            }
+            Expr::Map { base, expr } => match self.eval(base, scope)? {
+                Value::Array(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        let inner = scope.hidden(item.clone());
+                        out.push(self.eval(expr, &inner)?);
+                    }
+                    Value::array(out)
+                }
+                _ => Value::Null,
+            },
+            Expr::FlatMap { base, expr } => match self.eval(base, scope)? {
+                Value::Array(items) => {
+                    let mut out = Vec::new();
+                    for item in items.iter() {
+                        let inner = scope.hidden(item.clone());
+                        // Arrays are spliced in; anything else is kept as one
+                        // element (the conformance suite's reading of flat-map).
+                        match self.eval(expr, &inner)? {
+                            Value::Array(inner_items) => {
+                                out.extend(inner_items.iter().cloned());
+                                self.check_len(out.len())?;
+                            }
+                            other => out.push(other),
+                        }
+                    }
+                    Value::array(out)
+                }
+                _ => Value::Null,
+            },
+            Expr::Group(inner) => self.eval(inner, scope)?,
+            Expr::And(a, b) => {
+                let a = self.eval(a, scope)?;
+                if matches!(a, Value::Bool(false)) {
+                    return Ok(Value::Bool(false));
+                }
+                match (a, self.eval(b, scope)?) {
+                    (_, Value::Bool(false)) => Value::Bool(false),
+                    (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
+                    _ => Value::Null,
+                }
+            }
+            Expr::Or(a, b) => {
+                let a = self.eval(a, scope)?;
+                if matches!(a, Value::Bool(true)) {
+                    return Ok(Value::Bool(true));
+                }
+                match (a, self.eval(b, scope)?) {
+                    (_, Value::Bool(true)) => Value::Bool(true),
+                    (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
+                    _ => Value::Null,
+                }
+            }
+            Expr::Not(inner) => match self.eval(inner, scope)? {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::Null,
+            },
+            Expr::Neg(inner) => match self.eval(inner, scope)? {
+                Value::Number(n) => Value::number(-n),
+                _ => Value::Null,
+            },
+            Expr::Pos(inner) => match self.eval(inner, scope)? {
+                v @ Value::Number(_) => v,
+                _ => Value::Null,
+            },
+            Expr::Binary { op, left, right } => ops::binary(self, *op, left, right, scope)?,
+            Expr::Range {
+                start,
+                end,
+                exclusive,
+            } => Value::Range(Arc::new(Range {
+                start: self.eval(start, scope)?,
+                end: self.eval(end, scope)?,
+                exclusive: *exclusive,
+            })),
+            Expr::Pair(a, b) => Value::Pair(Arc::new((self.eval(a, scope)?, self.eval(b, scope)?))),
+            Expr::Asc(inner) | Expr::Desc(inner) => self.eval(inner, scope)?,
+            Expr::Tuple(items) => {
+                let values = items
+                    .iter()
+                    .map(|e| self.eval(e, scope))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Value::array(values)
+            }
+            Expr::Call {
+                namespace,
+                name,
+                args,
+                ..
+            } => functions::call(self, namespace, name, args, scope)?,
+            Expr::PipeCall {
+                base, name, args, ..
+            } => match self.eval(base, scope)? {
+                Value::Array(items) => pipe::call(self, name, &items, args, scope)?,
+                _ => Value::Null,
+            },
+        })
+    }
+
+    fn object(&self, attributes: &[ObjectAttribute], scope: &Scope<'_>) -> EvalResult {
+        let mut out = Object::with_capacity(attributes.len());
+        for attr in attributes {
+            match attr {
+                ObjectAttribute::Entry { key, value } => {
+                    let v = self.eval(value, scope)?;
+                    out.insert(Arc::from(key.as_ref()), v);
+                }
+                ObjectAttribute::Splat(expr) => {
+                    if let Value::Object(o) = self.eval(expr, scope)? {
+                        for (k, v) in o.iter() {
+                            out.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Value::object(out))
+    }
+
+    /// Calls a custom function (`fn ns::name($a) = ...;`) in a new root scope.
+    fn call_custom(&self, decl: &FuncDecl, args: &[Expr], scope: &Scope<'_>) -> EvalResult {
+        let mut params = Params::new();
+        for (name, arg) in decl.params.iter().zip(args) {
+            params.insert(name.clone(), self.eval(arg, scope)?);
+        }
+        let params = Arc::new(params);
+        let root = Scope::root(Value::Null, &params);
+        self.eval(&decl.body, &root)
+    }
+}
+
+struct DepthGuard<'a>(&'a Cell<u32>);
+
+impl Drop for DepthGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+}
+
+/// `EvaluateSlice`: negative bounds count from the end, both are clamped.
+fn slice(items: &[Value], start: f64, end: f64, exclusive: bool) -> Value {
+    let len = items.len() as f64;
+    if len == 0.0 {
+        return Value::array(Vec::new());
+    }
+    let mut left = if start < 0.0 { start + len } else { start };
+    left = left.clamp(0.0, len - 1.0);
+    let mut right = if end < 0.0 { end + len } else { end };
+    if exclusive {
+        right -= 1.0;
+    }
+    if right < 0.0 {
+        return Value::array(Vec::new());
+    }
+    right = right.clamp(0.0, len - 1.0);
+    if left > right || (start >= len) {
+        return Value::array(Vec::new());
+    }
+    Value::array(items[left as usize..=right as usize].to_vec())
+}

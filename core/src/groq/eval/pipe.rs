@@ -1,0 +1,143 @@
+//! Pipe functions: `| order(...)` and `| score(...)`.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use super::compare::total_compare;
+use super::{Context, EvalResult, Scope};
+use crate::groq::ast::{BinaryOp, Expr};
+use crate::groq::error::EvalError;
+use crate::groq::text;
+use crate::groq::value::Value;
+
+pub fn call(
+    ctx: &Context,
+    name: &str,
+    items: &Arc<Vec<Value>>,
+    args: &[Expr],
+    scope: &Scope<'_>,
+) -> EvalResult {
+    match name {
+        "order" => order(ctx, items, args, scope),
+        "score" => score(ctx, items, args, scope),
+        other => Err(EvalError::execution(format!(
+            "unknown pipe function {other}()"
+        ))),
+    }
+}
+
+/// Sorts by each argument in turn (`asc` by default), with the spec's total order.
+fn order(ctx: &Context, items: &Arc<Vec<Value>>, args: &[Expr], scope: &Scope<'_>) -> EvalResult {
+    let n = items.len() as u64;
+    ctx.charge(n.saturating_mul(64 - n.leading_zeros() as u64 + 1))?;
+    // Evaluate every key once, then sort the indexes.
+    let mut keys: Vec<Vec<Value>> = Vec::with_capacity(items.len());
+    let mut directions = Vec::with_capacity(args.len());
+    for arg in args {
+        directions.push(!matches!(arg, Expr::Desc(_)));
+    }
+    for item in items.iter() {
+        let inner = scope.nested(item.clone());
+        let mut row = Vec::with_capacity(args.len());
+        for arg in args {
+            let expr = match arg {
+                Expr::Asc(e) | Expr::Desc(e) => e,
+                e => e,
+            };
+            row.push(ctx.eval(expr, &inner)?);
+        }
+        keys.push(row);
+    }
+    let mut index: Vec<usize> = (0..items.len()).collect();
+    index.sort_by(|&a, &b| {
+        for (k, ascending) in directions.iter().enumerate() {
+            let o = total_compare(&keys[a][k], &keys[b][k]);
+            let o = if *ascending { o } else { o.reverse() };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    Ok(Value::array(
+        index.into_iter().map(|i| items[i].clone()).collect(),
+    ))
+}
+
+fn score(ctx: &Context, items: &Arc<Vec<Value>>, args: &[Expr], scope: &Scope<'_>) -> EvalResult {
+    let mut scored: Vec<(f64, Value)> = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let Value::Object(obj) = item else {
+            scored.push((f64::NEG_INFINITY, item.clone()));
+            continue;
+        };
+        let inner = scope.nested(item.clone());
+        let mut sum = match obj.get("_score") {
+            Some(Value::Number(n)) => *n,
+            _ => 1.0,
+        };
+        for arg in args {
+            sum += score_of(ctx, arg, &inner)?;
+        }
+        let mut out = (**obj).clone();
+        out.insert(Arc::from("_score"), Value::number(sum));
+        scored.push((sum, Value::object(out)));
+    }
+    scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(Ordering::Equal));
+    Ok(Value::array(scored.into_iter().map(|(_, v)| v).collect()))
+}
+
+/// How much one `score()` argument adds for the current element.
+fn score_of(ctx: &Context, expr: &Expr, scope: &Scope<'_>) -> Result<f64, EvalError> {
+    Ok(match expr {
+        Expr::Binary {
+            op: BinaryOp::Match,
+            left,
+            right,
+        } => {
+            let l = ctx.eval(left, scope)?;
+            let r = ctx.eval(right, scope)?;
+            let texts: Vec<&str> = match &l {
+                Value::String(s) => vec![s],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            let patterns: Vec<_> = match &r {
+                Value::String(s) => vec![text::compile_pattern(s)],
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(text::compile_pattern)
+                    .collect(),
+                _ => vec![],
+            };
+            text::match_score(&texts, &patterns)
+        }
+        Expr::Call { name, args, .. } if name.as_ref() == "boost" && args.len() == 2 => {
+            let inner = score_of(ctx, &args[0], scope)?;
+            let boost = ctx.eval(&args[1], scope)?.as_f64().unwrap_or(0.0);
+            if inner > 0.0 {
+                inner + boost
+            } else {
+                0.0
+            }
+        }
+        Expr::Or(a, b) => score_of(ctx, a, scope)? + score_of(ctx, b, scope)?,
+        Expr::And(a, b) => {
+            let (x, y) = (score_of(ctx, a, scope)?, score_of(ctx, b, scope)?);
+            if x == 0.0 || y == 0.0 {
+                0.0
+            } else {
+                x + y
+            }
+        }
+        Expr::Group(inner) => score_of(ctx, inner, scope)?,
+        other => {
+            if ctx.eval(other, scope)?.is_true() {
+                1.0
+            } else {
+                0.0
+            }
+        }
+    })
+}
