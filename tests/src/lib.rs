@@ -12,6 +12,7 @@ pub fn reference_path(relative: &str) -> PathBuf {
     repo_root().join("../shared/reference").join(relative)
 }
 
+pub mod conformance;
 pub mod node;
 pub mod patch_gen;
 pub mod rng;
