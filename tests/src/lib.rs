@@ -16,3 +16,4 @@ pub mod conformance;
 pub mod node;
 pub mod patch_gen;
 pub mod rng;
+pub mod wasm;
