@@ -73,7 +73,7 @@ impl DateTime {
         if b.len() < 20
             || b[4] != b'-'
             || b[7] != b'-'
-            || !matches!(b[10], b'T' | b't' | b' ')
+            || !matches!(b[10], b'T' | b't')
             || b[13] != b':'
             || b[16] != b':'
         {

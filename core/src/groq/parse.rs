@@ -152,7 +152,9 @@ fn pratt() -> &'static PrattParser<Rule> {
 
 fn func_decl(pair: Pair<'_, Rule>) -> Result<FuncDecl> {
     let span = pair.clone();
-    let mut inner = pair.into_inner();
+    let mut inner = pair
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::fn_keyword);
     let name_pair = inner
         .next()
         .ok_or_else(|| error(&span, "expected a function name"))?;

@@ -111,7 +111,17 @@ fn walk(query: &Query, e: &Expr, ctx: Context) -> Result<(), QueryParseError> {
                 "order" => args
                     .iter()
                     .try_for_each(|a| walk(query, a, Context { in_order: true })),
-                "score" => args.iter().try_for_each(|a| walk_score(query, a)),
+                "score" => {
+                    // score() ranks documents: its input must be a filtered
+                    // set, not a projection or a single element.
+                    if !scorable(base) {
+                        return Err(fail(
+                            "score() must follow a filter, a slice or another pipe function",
+                            *span,
+                        ));
+                    }
+                    args.iter().try_for_each(|a| walk_score(query, a))
+                }
                 other => Err(fail(format!("unknown pipe function {other}()"), *span)),
             }
         }
@@ -134,7 +144,11 @@ fn walk(query: &Query, e: &Expr, ctx: Context) -> Result<(), QueryParseError> {
             right,
         } => {
             walk(query, left, plain)?;
-            match &**right {
+            let mut right = &**right;
+            while let Expr::Group(inner) = right {
+                right = inner;
+            }
+            match right {
                 Expr::Range { start, end, .. } => {
                     walk(query, start, plain)?;
                     walk(query, end, plain)
@@ -156,6 +170,17 @@ fn walk(query: &Query, e: &Expr, ctx: Context) -> Result<(), QueryParseError> {
             result
         }
     }
+}
+
+fn scorable(base: &Expr) -> bool {
+    matches!(
+        base,
+        Expr::Everything
+            | Expr::Filter { .. }
+            | Expr::Slice { .. }
+            | Expr::ArrayCoerce(_)
+            | Expr::PipeCall { .. }
+    )
 }
 
 /// `score()` arguments may use `boost()`.

@@ -24,6 +24,7 @@ pub fn signature(namespace: &str, name: &str) -> Option<(usize, usize)> {
             "count" | "defined" | "length" | "lower" | "upper" | "string" | "dateTime" | "path"
             | "pt",
         ) => (1, 1),
+        ("string", "lower" | "upper") => (1, 1),
         ("global", "references") => (1, MANY),
         ("global", "round") => (1, 2),
         ("global", "select") => (0, MANY),
@@ -88,11 +89,11 @@ pub fn call(
             Value::Array(items) => Value::Number(items.len() as f64),
             _ => Value::Null,
         },
-        ("global", "lower") => match a(0)? {
+        ("global" | "string", "lower") => match a(0)? {
             Value::String(s) => Value::string(s.to_lowercase()),
             _ => Value::Null,
         },
-        ("global", "upper") => match a(0)? {
+        ("global" | "string", "upper") => match a(0)? {
             Value::String(s) => Value::string(s.to_uppercase()),
             _ => Value::Null,
         },
@@ -219,7 +220,9 @@ pub fn call(
         },
         ("string", "split") => match (a(0)?, a(1)?) {
             (Value::String(s), Value::String(sep)) => {
-                let parts: Vec<Value> = if sep.is_empty() {
+                let parts: Vec<Value> = if s.is_empty() {
+                    Vec::new()
+                } else if sep.is_empty() {
                     s.chars().map(|c| Value::string(c.to_string())).collect()
                 } else {
                     s.split(sep.as_ref()).map(Value::string).collect()
@@ -252,19 +255,13 @@ pub fn call(
             _ => Value::Null,
         },
         ("sanity", "versionOf") => match a(0)? {
-            Value::String(id) => {
-                let this_id = scope.this.get("_id");
-                match this_id.as_str() {
-                    Some(doc) => Value::Bool(
-                        doc == id.as_ref()
-                            || doc
-                                .strip_prefix("versions.")
-                                .and_then(|r| r.split_once('.'))
-                                .is_some_and(|(_, rest)| rest == id.as_ref()),
-                    ),
-                    None => Value::Null,
-                }
-            }
+            Value::String(id) => match scope.this.get_str("_id") {
+                Some(doc) => Value::Bool(
+                    crate::document::DocumentId::parse(doc)
+                        .is_ok_and(|d| d.published_id() == id.as_ref()),
+                ),
+                None => Value::Null,
+            },
             _ => Value::Null,
         },
         ("sanity", "partOfRelease") => match a(0)? {
@@ -288,11 +285,7 @@ pub fn call(
             Value::String(q) => Value::string(q),
             _ => Value::Null,
         },
-        ("diff", _) => {
-            return Err(EvalError::execution(format!(
-                "diff::{name}() is not supported yet"
-            )))
-        }
+        ("diff", _) => return super::diff::call(ctx, name, args, scope),
         _ => {
             return Err(EvalError::execution(format!(
                 "unknown function {namespace}::{name}()"
@@ -401,27 +394,34 @@ fn math(name: &str, v: Value) -> Value {
     }
 }
 
-/// `pt::text()`: the plain text of Portable Text blocks, one paragraph per block.
+/// `pt::text()`: the plain text of Portable Text. Every object with a
+/// `children` array is a block (custom block types included); its text is
+/// its spans' text; blocks are joined by a blank line. Null when there is no
+/// block at all.
 fn pt_text(v: &Value) -> Value {
-    let blocks: Vec<&Value> = match v {
-        Value::Array(items) => items.iter().collect(),
-        Value::Object(_) => vec![v],
-        _ => return Value::Null,
-    };
+    let mut blocks: Vec<&Value> = Vec::new();
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(_) => blocks.push(v),
+            _ => {}
+        }
+    }
     let mut paragraphs = Vec::new();
     for block in blocks {
-        if block.get("_type").as_str() != Some("block") {
-            continue;
-        }
         let Value::Array(children) = block.get("children") else {
             continue;
         };
         let text: String = children
             .iter()
-            .filter(|c| c.get("_type").as_str() == Some("span"))
-            .filter_map(|c| c.get("text").as_str().map(str::to_string))
+            .filter(|c| c.get_str("_type") == Some("span"))
+            .filter_map(|c| c.get_str("text"))
             .collect();
         paragraphs.push(text);
+    }
+    if paragraphs.is_empty() {
+        return Value::Null;
     }
     Value::string(paragraphs.join("\n\n"))
 }

@@ -2,13 +2,15 @@
 //! documents, the functions, the limits) and a chain of [`Scope`]s.
 
 mod compare;
+pub mod diff;
 mod functions;
+mod hoist;
 mod ops;
 mod perspective;
 mod pipe;
 mod scope;
 
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -57,6 +59,13 @@ pub struct Context {
     by_id: OnceCell<HashMap<Arc<str>, usize>>,
     /// Release ids of the perspective's stack, for `sanity::*` helpers.
     pub releases: Vec<String>,
+    /// Scope-independent subqueries (by address) and their values, keyed
+    /// with the parameter set they ran under.
+    hoistable: std::collections::HashSet<usize>,
+    hoisted: RefCell<HashMap<usize, Value>>,
+    /// The query's own parameters; hoisting applies only under them (a
+    /// custom function body runs under its arguments instead).
+    root_params: Cell<usize>,
 }
 
 pub type EvalResult = Result<Value, EvalError>;
@@ -77,11 +86,19 @@ impl Context {
             depth: Cell::new(0),
             by_id: OnceCell::new(),
             releases: Vec::new(),
+            hoistable: {
+                let mut roots: Vec<&Expr> = vec![&query.expr];
+                roots.extend(query.functions.iter().map(|f| f.body.as_ref()));
+                hoist::hoistable(&roots)
+            },
+            hoisted: RefCell::new(HashMap::new()),
+            root_params: Cell::new(0),
         }
     }
 
     /// Runs the query's expression in a root scope.
     pub fn run(&self, expr: &Expr, params: &Arc<Params>) -> EvalResult {
+        self.root_params.set(Arc::as_ptr(params) as usize);
         let scope = Scope::root(Value::Null, params);
         self.eval(expr, &scope)
     }
@@ -141,6 +158,22 @@ impl Context {
     }
 
     pub fn eval(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
+        if !self.hoistable.is_empty() {
+            let key = expr as *const Expr as usize;
+            let root = Arc::as_ptr(scope.params) as usize == self.root_params.get();
+            if root && self.hoistable.contains(&key) {
+                if let Some(v) = self.hoisted.borrow().get(&key) {
+                    return Ok(v.clone());
+                }
+                let v = self.eval_uncached(expr, scope)?;
+                self.hoisted.borrow_mut().insert(key, v.clone());
+                return Ok(v);
+            }
+        }
+        self.eval_uncached(expr, scope)
+    }
+
+    fn eval_uncached(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
         let _guard = self.enter()?;
         Ok(match expr {
             Expr::Everything => Value::Array(self.dataset.clone()),

@@ -94,6 +94,10 @@ fn add(ctx: &Context, a: Value, b: Value) -> EvalResult {
 /// `left in right`: membership in an array, or position within a range.
 fn in_op(ctx: &Context, left: &Expr, right: &Expr, scope: &Scope<'_>) -> EvalResult {
     let value = ctx.eval(left, scope)?;
+    let mut right = right;
+    while let Expr::Group(inner) = right {
+        right = inner;
+    }
     if let Expr::Range {
         start,
         end,
@@ -120,7 +124,9 @@ fn in_op(ctx: &Context, left: &Expr, right: &Expr, scope: &Scope<'_>) -> EvalRes
             Value::Bool(items.iter().any(|item| equal(&value, item)))
         }
         Value::Path(glob) => match &value {
-            Value::String(id) => Value::Bool(crate::groq::eval::functions::path_matches(&glob, id)),
+            Value::String(id) | Value::Path(id) => {
+                Value::Bool(crate::groq::eval::functions::path_matches(&glob, id))
+            }
             _ => Value::Bool(false),
         },
         _ => Value::Null,
