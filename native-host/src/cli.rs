@@ -16,6 +16,31 @@ pub struct Cli {
 pub enum Command {
     /// Serve the Content Lake HTTP API.
     Serve(ServeArgs),
+    /// Evaluate a GROQ query over an NDJSON file and print the result as JSON.
+    Groq(GroqArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GroqArgs {
+    /// The query, e.g. `*[_type == "post"]{title}`.
+    pub query: String,
+
+    /// Documents, one JSON object per line (what `sanity dataset export` writes).
+    /// Reads standard input when omitted.
+    #[arg(long)]
+    pub dataset: Option<PathBuf>,
+
+    /// A parameter as `name=<JSON>`, e.g. `--param type='"post"'`; repeatable.
+    #[arg(long = "param", value_name = "NAME=JSON")]
+    pub params: Vec<String>,
+
+    /// `raw` (default), `published`, `drafts`, or a release stack like `r1,drafts`.
+    #[arg(long)]
+    pub perspective: Option<String>,
+
+    /// Print the result on one line instead of indented.
+    #[arg(long)]
+    pub compact: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -40,7 +65,9 @@ mod tests {
     #[test]
     fn serve_defaults() {
         let cli = Cli::try_parse_from(["qanat", "serve"]).expect("parses");
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve");
+        };
         assert_eq!(args.host.to_string(), "127.0.0.1");
         assert_eq!(args.port, 3333);
         assert_eq!(args.data_dir, PathBuf::from(".qanat"));

@@ -9,6 +9,7 @@ use clap::Parser;
 
 mod cli;
 mod error;
+mod groq;
 mod routes;
 mod serve;
 mod store;
@@ -24,8 +25,9 @@ fn main() -> std::process::ExitCode {
         .with_target(false)
         .init();
 
-    let result = match cli.command {
-        Command::Serve(args) => serve::run(args),
+    let result: Result<(), String> = match cli.command {
+        Command::Serve(args) => serve::run(args).map_err(|e| e.to_string()),
+        Command::Groq(args) => groq::run(args).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
