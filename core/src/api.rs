@@ -37,22 +37,41 @@ fn dispatch(req: &Value) -> Value {
         }
         Some("transaction") => transaction(req),
         Some("query") => query(req),
+        Some("setDataset") => set_dataset(req),
         Some(other) => bad_request(&format!("unknown op {other:?}")),
         None => bad_request("missing \"op\""),
     }
 }
 
-/// `{"op": "query", "query": "...", "dataset": [...], "params": {...},
-/// "perspective"?, "now"?, "identity"?}`.
+thread_local! {
+    /// Documents kept loaded between `query` calls (`setDataset`), so a
+    /// caller across the wasm boundary sends them once, not per query.
+    static DATASET: std::cell::RefCell<std::sync::Arc<Vec<crate::groq::value::Value>>> =
+        std::cell::RefCell::new(std::sync::Arc::new(Vec::new()));
+}
+
+/// `{"op": "setDataset", "dataset": [...]}`: loads the documents later
+/// `query` calls without a `dataset` run over.
+fn set_dataset(req: &Value) -> Value {
+    let Some(docs) = req.get("dataset").and_then(Value::as_array) else {
+        return bad_request("missing \"dataset\" array");
+    };
+    let values: Vec<_> = docs
+        .iter()
+        .map(crate::groq::value::Value::from_json)
+        .collect();
+    let count = values.len();
+    DATASET.with(|d| *d.borrow_mut() = std::sync::Arc::new(values));
+    json!({"result": {"documents": count}})
+}
+
+/// `{"op": "query", "query": "...", "dataset"?: [...], "params": {...},
+/// "perspective"?, "now"?, "identity"?}`; without `dataset`, the documents of
+/// the last `setDataset`.
 fn query(req: &Value) -> Value {
     let Some(text) = req.get("query").and_then(Value::as_str) else {
         return bad_request("missing \"query\"");
     };
-    let dataset = req
-        .get("dataset")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
     let string = |k: &str| req.get(k).and_then(Value::as_str).map(str::to_string);
     let options = crate::groq::QueryOptions {
         params: req
@@ -64,7 +83,14 @@ fn query(req: &Value) -> Value {
         now: string("now"),
         identity: string("identity"),
     };
-    match crate::groq::evaluate_json(text, dataset, &options) {
+    let result = match req.get("dataset").and_then(Value::as_array) {
+        Some(dataset) => crate::groq::evaluate_json(text, dataset, &options),
+        None => DATASET.with(|d| {
+            let docs = d.borrow().clone();
+            crate::groq::evaluate_shared(text, &docs, &options).map(|v| v.to_json())
+        }),
+    };
+    match result {
         Ok(result) => json!({"result": result}),
         Err(e) => e.to_json(text),
     }

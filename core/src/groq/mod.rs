@@ -6,6 +6,7 @@ pub mod datetime;
 pub mod error;
 pub mod eval;
 pub mod geo;
+mod hash;
 pub mod text;
 mod validate;
 pub mod value;
@@ -44,6 +45,23 @@ pub fn evaluate(
     docs: Vec<value::Value>,
     options: &QueryOptions,
 ) -> Result<value::Value, GroqError> {
+    evaluate_shared(query, &std::sync::Arc::new(docs), options)
+}
+
+/// As [`evaluate`], over documents a host keeps loaded between queries.
+pub fn evaluate_shared(
+    query: &str,
+    docs: &std::sync::Arc<Vec<value::Value>>,
+    options: &QueryOptions,
+) -> Result<value::Value, GroqError> {
+    evaluate_inner(query, docs, options)
+}
+
+fn evaluate_inner(
+    query: &str,
+    docs: &std::sync::Arc<Vec<value::Value>>,
+    options: &QueryOptions,
+) -> Result<value::Value, GroqError> {
     let parsed = parse(query)?;
     validate::validate(&parsed)?;
     let mut params = eval::Params::new();
@@ -62,8 +80,11 @@ pub fn evaluate(
         }
     }
     let perspective = eval::Perspective::parse(options.perspective.as_deref())?;
-    let docs = eval::apply_perspective(&docs, &perspective);
-    let mut ctx = eval::Context::new(&parsed, std::sync::Arc::new(docs));
+    let docs = match perspective {
+        eval::Perspective::Raw => docs.clone(),
+        ref p => std::sync::Arc::new(eval::apply_perspective(docs, p)),
+    };
+    let mut ctx = eval::Context::new(&parsed, docs);
     ctx.now = options.now.as_deref().and_then(datetime::DateTime::parse);
     ctx.identity = options.identity.clone();
     if let eval::Perspective::Stack { releases, .. } = &perspective {

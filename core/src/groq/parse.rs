@@ -330,6 +330,14 @@ fn primary(pair: Pair<'_, Rule>) -> Result<Expr> {
         }
         match t.as_rule() {
             Rule::dot_attribute => components.push(Component::Attribute(Arc::from(ident_of(&t)))),
+            Rule::dot_group => {
+                let group = t
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| error(&t, "expected a group"))?;
+                components.push(Component::Projection(atom(group)?.0));
+            }
             Rule::deref => {
                 let name = t.clone().into_inner().next().map(|p| Arc::from(p.as_str()));
                 components.push(Component::Deref(name));

@@ -86,7 +86,27 @@ fn walk(query: &Query, e: &Expr, ctx: Context) -> Result<(), QueryParseError> {
                     return Err(fail("boost() is only valid inside score()", *span));
                 }
             }
-            for a in args {
+            let selector_arg = match (namespace.as_ref(), name.as_ref()) {
+                ("diff", "changedAny" | "changedOnly") if custom.is_none() => Some(2),
+                ("delta", "changedAny" | "changedOnly") if custom.is_none() => Some(0),
+                _ => None,
+            };
+            if let Some(i) = selector_arg {
+                if let Some(sel) = args.get(i) {
+                    crate::groq::eval::diff::check_selector(sel).map_err(|m| fail(m, *span))?;
+                    let mut result = Ok(());
+                    crate::groq::eval::diff::for_each_selector_expr(sel, &mut |e| {
+                        if result.is_ok() {
+                            result = walk(query, e, plain);
+                        }
+                    });
+                    result?;
+                }
+            }
+            for (i, a) in args.iter().enumerate() {
+                if Some(i) == selector_arg {
+                    continue;
+                }
                 match a {
                     Expr::Pair(x, y) if name.as_ref() == "select" => {
                         walk(query, x, plain)?;

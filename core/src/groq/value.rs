@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use super::datetime::DateTime;
 
-pub type Object = IndexMap<Arc<str>, Value>;
+pub type Object = IndexMap<Arc<str>, Value, super::hash::BuildKeyHasher>;
 
 #[derive(Debug, Clone, Default)]
 pub enum Value {

@@ -158,7 +158,19 @@ impl Context {
     }
 
     pub fn eval(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
-        if !self.hoistable.is_empty() {
+        let hoistable_kind = matches!(
+            expr,
+            Expr::Filter { .. }
+                | Expr::Map { .. }
+                | Expr::FlatMap { .. }
+                | Expr::PipeCall { .. }
+                | Expr::Call { .. }
+                | Expr::Slice { .. }
+                | Expr::Element { .. }
+                | Expr::ArrayCoerce(_)
+                | Expr::Projection { .. }
+        );
+        if hoistable_kind && !self.hoistable.is_empty() {
             let key = expr as *const Expr as usize;
             let root = Arc::as_ptr(scope.params) as usize == self.root_params.get();
             if root && self.hoistable.contains(&key) {
@@ -183,7 +195,7 @@ impl Context {
             Expr::Null => Value::Null,
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Number(n) => Value::number(*n),
-            Expr::String(s) => Value::String(Arc::from(s.as_ref())),
+            Expr::String(s) => Value::String(s.clone()),
             Expr::Array(elements) => {
                 let mut out = Vec::with_capacity(elements.len());
                 for element in elements {
@@ -366,7 +378,7 @@ impl Context {
     }
 
     fn object(&self, attributes: &[ObjectAttribute], scope: &Scope<'_>) -> EvalResult {
-        let mut out = Object::with_capacity(attributes.len());
+        let mut out = Object::with_capacity_and_hasher(attributes.len(), Default::default());
         for attr in attributes {
             match attr {
                 ObjectAttribute::Entry { key, value } => {

@@ -1,0 +1,63 @@
+// GROQ benchmark: the same queries on the same 10,000 documents, timed in one
+// run for groq-js (evaluateSync), Qanat's core compiled to wasm (in this Node
+// process), and native core (timings read from core's groq_bench example).
+// Prints each time and the ratios groq-js / Qanat.
+//
+// node tests/bench/groq-bench.mjs <dataset.ndjson> <native-results.ndjson> <qanat_core.wasm> [iterations]
+import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { parse, evaluateSync } from 'groq-js'
+
+const [datasetPath, nativePath, wasmPath, iterArg] = process.argv.slice(2)
+const iterations = Number(iterArg || 20)
+const dataset = readFileSync(datasetPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+const native = readFileSync(nativePath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+
+function time(fn) {
+  fn() // warm-up
+  const start = performance.now()
+  for (let i = 0; i < iterations; i++) fn()
+  return (performance.now() - start) / iterations
+}
+
+// Core's wasm module: a C ABI (qanat_alloc / qanat_call / qanat_dealloc), no imports.
+const module = new WebAssembly.Module(readFileSync(wasmPath))
+if (WebAssembly.Module.imports(module).length !== 0) throw new Error('core.wasm must not import anything')
+const core = new WebAssembly.Instance(module, {}).exports
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+function call(request) {
+  const bytes = encoder.encode(JSON.stringify(request))
+  const ptr = core.qanat_alloc(bytes.length)
+  new Uint8Array(core.memory.buffer, ptr, bytes.length).set(bytes)
+  const packed = core.qanat_call(ptr, bytes.length)
+  core.qanat_dealloc(ptr, bytes.length)
+  const outPtr = Number(packed >> 32n)
+  const outLen = Number(packed & 0xffffffffn)
+  const text = decoder.decode(new Uint8Array(core.memory.buffer, outPtr, outLen))
+  core.qanat_dealloc(outPtr, outLen)
+  const response = JSON.parse(text)
+  if (response.error) throw new Error(JSON.stringify(response.error))
+  return response.result
+}
+call({ op: 'setDataset', dataset })
+
+const rows = []
+for (const { name, query, ms: nativeMs } of native) {
+  const tree = parse(query)
+  const jsResult = evaluateSync(tree, { dataset }).data
+  const wasmResult = call({ op: 'query', query })
+  if (JSON.stringify(jsResult) !== JSON.stringify(wasmResult)) {
+    throw new Error(`results differ for ${name}: groq-js ${JSON.stringify(jsResult).slice(0, 200)} / qanat ${JSON.stringify(wasmResult).slice(0, 200)}`)
+  }
+  const jsMs = time(() => evaluateSync(tree, { dataset }).data)
+  const wasmMs = time(() => call({ op: 'query', query }))
+  rows.push({ name, jsMs, wasmMs, nativeMs })
+}
+
+const f = (n) => n.toFixed(2).padStart(9)
+console.log(`GROQ on ${dataset.length} documents, mean of ${iterations} runs (ms); ratios are groq-js time / Qanat time`)
+console.log(`${'query'.padEnd(26)} ${'groq-js'.padStart(9)} ${'wasm'.padStart(9)} ${'native'.padStart(9)}  wasm x   native x`)
+for (const r of rows) {
+  console.log(`${r.name.padEnd(26)} ${f(r.jsMs)} ${f(r.wasmMs)} ${f(r.nativeMs)}  ${(r.jsMs / r.wasmMs).toFixed(1).padStart(6)}  ${(r.jsMs / r.nativeMs).toFixed(1).padStart(8)}`)
+}
