@@ -116,7 +116,17 @@ fn analyze(e: &Expr, out: &mut HashSet<usize>) -> Uses {
             analyze(base, out).join(inner.outer())
         }
     };
-    let worth_it = matches!(
+    if worth_caching(e) && uses.scopes == 0 && uses.dataset {
+        out.insert(e as *const Expr as usize);
+    }
+    uses
+}
+
+/// The kinds of expression that can be worth evaluating once: the evaluator
+/// checks this before looking an expression up, so the lookup stays off the
+/// hot path of literals and attribute reads.
+pub fn worth_caching(e: &Expr) -> bool {
+    matches!(
         e,
         Expr::Filter { .. }
             | Expr::Map { .. }
@@ -127,9 +137,5 @@ fn analyze(e: &Expr, out: &mut HashSet<usize>) -> Uses {
             | Expr::Element { .. }
             | Expr::ArrayCoerce(_)
             | Expr::Projection { .. }
-    );
-    if worth_it && uses.scopes == 0 && uses.dataset {
-        out.insert(e as *const Expr as usize);
-    }
-    uses
+    )
 }

@@ -158,19 +158,7 @@ impl Context {
     }
 
     pub fn eval(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
-        let hoistable_kind = matches!(
-            expr,
-            Expr::Filter { .. }
-                | Expr::Map { .. }
-                | Expr::FlatMap { .. }
-                | Expr::PipeCall { .. }
-                | Expr::Call { .. }
-                | Expr::Slice { .. }
-                | Expr::Element { .. }
-                | Expr::ArrayCoerce(_)
-                | Expr::Projection { .. }
-        );
-        if hoistable_kind && !self.hoistable.is_empty() {
+        if !self.hoistable.is_empty() && hoist::worth_caching(expr) {
             let key = expr as *const Expr as usize;
             let root = Arc::as_ptr(scope.params) as usize == self.root_params.get();
             if root && self.hoistable.contains(&key) {

@@ -24,6 +24,16 @@ fn indexes(targets: &[Target<'_>]) -> Vec<i64> {
     out
 }
 
+/// Removes the elements at `sorted` (ascending) positions; others are ignored.
+fn remove_indexes(items: &mut Vec<Value>, sorted: &[i64]) {
+    let mut i = 0i64;
+    items.retain(|_| {
+        let keep = sorted.binary_search(&i).is_err();
+        i += 1;
+        keep
+    });
+}
+
 fn in_range(i: i64, len: usize) -> Option<usize> {
     (i >= 0 && (i as usize) < len).then_some(i as usize)
 }
@@ -128,13 +138,7 @@ impl Visitor for Unset {
                 }
             }
             Value::Array(items) => {
-                let remove = indexes(targets);
-                let mut i = 0usize;
-                items.retain(|_| {
-                    let keep = remove.binary_search(&(i as i64)).is_err();
-                    i += 1;
-                    keep
-                });
+                remove_indexes(items, &indexes(targets));
             }
             _ => {}
         }
@@ -221,12 +225,7 @@ impl Visitor for Insert<'_> {
             }
             InsertPosition::Replace => {
                 let at = clamp(named.first().copied().unwrap_or(0));
-                let mut i = 0i64;
-                array.retain(|_| {
-                    let keep = named.binary_search(&i).is_err();
-                    i += 1;
-                    keep
-                });
+                remove_indexes(array, &named);
                 let at = at.min(array.len());
                 array.splice(at..at, self.items.iter().cloned());
             }
