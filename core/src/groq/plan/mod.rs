@@ -1,0 +1,41 @@
+//! The planner: the part of a filter a store can answer with an index,
+//! rendered as SQL for SQLite/D1 and for PostgreSQL.
+//!
+//! A store that must answer `*[_type == "post" && title match "x"]` should not
+//! hand core every document of the dataset. [`document_filter`] finds the
+//! filter a query applies to `*`, [`pushdown`] takes from it the part made of
+//! plain conditions on fields (`_type == "post"`, `_id in $ids`, `views >
+//! 500`, `defined(x)`, `references($id)`, `&&`/`||`/`!` of those), and
+//! [`to_sqlite`]/[`to_postgres`] write that part as a `WHERE` condition with
+//! every value bound as a parameter. Core then evaluates the whole filter on
+//! the rows that come back, so only what the SQL keeps must be right:
+//!
+//! - The [`Predicate`] is *implied* by the filter: any document the filter
+//!   keeps satisfies it, so the SQL never drops a row GROQ wants. Of `a && b`
+//!   either side will do; `a || b` needs both; `!a` needs `a` exact.
+//! - Each atom's SQL is TRUE, FALSE or NULL exactly when GROQ's operator
+//!   gives true, false or null for that document (GROQ's `&&`, `||`, `!` are
+//!   SQL's three-valued `AND`, `OR`, `NOT`), so the combinations are exact
+//!   too. `references()` is the one looser atom.
+//! - [`Pushdown::complete`] says the predicate is the whole filter, exactly;
+//!   the rows need no further check then.
+//!
+//! Files: `predicate.rs` (the condition language), `extract.rs` (from the
+//! syntax tree), `query.rs` (which filter of a query may be pushed), `sql.rs`
+//! (what renderers return), `sqlite.rs` and `postgres.rs` (the dialects),
+//! `memory.rs` (the same predicate on a loaded document).
+
+mod extract;
+mod memory;
+mod postgres;
+mod predicate;
+mod query;
+mod sql;
+mod sqlite;
+
+pub use extract::{plan_filter, pushdown, Pushdown};
+pub use postgres::to_postgres;
+pub use predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList};
+pub use query::{document_filter, reads_dataset};
+pub use sql::{SqlFilter, SqlParam};
+pub use sqlite::to_sqlite;
