@@ -15,11 +15,15 @@ use crate::mutation::{
 
 /// Handles one request. Never panics on input.
 pub fn call(request: &str) -> String {
-    let response = match serde_json::from_str::<Value>(request) {
-        Ok(req) => dispatch(&req),
-        Err(e) => bad_request(&format!("request is not valid JSON: {e}")),
+    let req = match serde_json::from_str::<Value>(request) {
+        Ok(req) => req,
+        Err(e) => return bad_request(&format!("request is not valid JSON: {e}")).to_string(),
     };
-    response.to_string()
+    // Query results can be large: they are written straight to JSON text.
+    if req.get("op").and_then(Value::as_str) == Some("query") {
+        return query(&req);
+    }
+    dispatch(&req).to_string()
 }
 
 fn bad_request(description: &str) -> Value {
@@ -36,7 +40,6 @@ fn dispatch(req: &Value) -> Value {
             }
         }
         Some("transaction") => transaction(req),
-        Some("query") => query(req),
         Some("setDataset") => set_dataset(req),
         Some(other) => bad_request(&format!("unknown op {other:?}")),
         None => bad_request("missing \"op\""),
@@ -46,8 +49,8 @@ fn dispatch(req: &Value) -> Value {
 thread_local! {
     /// Documents kept loaded between `query` calls (`setDataset`), so a
     /// caller across the wasm boundary sends them once, not per query.
-    static DATASET: std::cell::RefCell<std::sync::Arc<Vec<crate::groq::value::Value>>> =
-        std::cell::RefCell::new(std::sync::Arc::new(Vec::new()));
+    static DATASET: std::cell::RefCell<std::sync::Arc<crate::groq::Dataset>> =
+        std::cell::RefCell::new(std::sync::Arc::default());
 }
 
 /// `{"op": "setDataset", "dataset": [...]}`: loads the documents later
@@ -61,16 +64,16 @@ fn set_dataset(req: &Value) -> Value {
         .map(crate::groq::value::Value::from_json)
         .collect();
     let count = values.len();
-    DATASET.with(|d| *d.borrow_mut() = std::sync::Arc::new(values));
+    DATASET.with(|d| *d.borrow_mut() = std::sync::Arc::new(crate::groq::Dataset::new(values)));
     json!({"result": {"documents": count}})
 }
 
 /// `{"op": "query", "query": "...", "dataset"?: [...], "params": {...},
 /// "perspective"?, "now"?, "identity"?}`; without `dataset`, the documents of
 /// the last `setDataset`.
-fn query(req: &Value) -> Value {
+fn query(req: &Value) -> String {
     let Some(text) = req.get("query").and_then(Value::as_str) else {
-        return bad_request("missing \"query\"");
+        return bad_request("missing \"query\"").to_string();
     };
     let string = |k: &str| req.get(k).and_then(Value::as_str).map(str::to_string);
     let options = crate::groq::QueryOptions {
@@ -84,15 +87,22 @@ fn query(req: &Value) -> Value {
         identity: string("identity"),
     };
     let result = match req.get("dataset").and_then(Value::as_array) {
-        Some(dataset) => crate::groq::evaluate_json(text, dataset, &options),
+        Some(dataset) => {
+            let docs = dataset
+                .iter()
+                .map(crate::groq::value::Value::from_json)
+                .collect();
+            crate::groq::evaluate(text, docs, &options)
+        }
         None => DATASET.with(|d| {
             let docs = d.borrow().clone();
-            crate::groq::evaluate_shared(text, &docs, &options).map(|v| v.to_json())
+            crate::groq::evaluate_in(text, &docs, &options)
         }),
     };
-    match result {
-        Ok(result) => json!({"result": result}),
-        Err(e) => e.to_json(text),
+    match result.map(|v| serde_json::to_string(&v)) {
+        Ok(Ok(result)) => format!("{{\"result\":{result}}}"),
+        Ok(Err(e)) => bad_request(&format!("result cannot be written as JSON: {e}")).to_string(),
+        Err(e) => e.to_json(text).to_string(),
     }
 }
 

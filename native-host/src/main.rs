@@ -7,14 +7,8 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 
-mod cli;
-mod error;
-mod groq;
-mod routes;
-mod serve;
-mod store;
-
-use cli::{Cli, Command};
+use qanat_host::cli::{Cli, Command};
+use qanat_host::{groq, serve};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -1,3 +1,4 @@
 //! Where documents are kept. One module per backend.
 
+pub mod documents;
 pub mod sqlite;

@@ -2,18 +2,23 @@
 //! planner that pushes filters down to SQL.
 
 pub mod ast;
+pub mod dataset;
 pub mod datetime;
 pub mod error;
 pub mod eval;
 pub mod geo;
-mod hash;
+pub(crate) mod hash;
 pub mod text;
 mod validate;
 pub mod value;
 
 pub use error::{EvalError, GroqError, QueryParseError};
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value as Json};
+
+pub use dataset::Dataset;
 
 /// What a query runs with besides its text and the documents.
 #[derive(Debug, Clone, Default)]
@@ -45,56 +50,88 @@ pub fn evaluate(
     docs: Vec<value::Value>,
     options: &QueryOptions,
 ) -> Result<value::Value, GroqError> {
-    evaluate_shared(query, &std::sync::Arc::new(docs), options)
+    evaluate_in(query, &Arc::new(Dataset::new(docs)), options)
 }
 
-/// As [`evaluate`], over documents a host keeps loaded between queries.
-pub fn evaluate_shared(
+/// As [`evaluate`], over a dataset a host keeps loaded between queries.
+pub fn evaluate_in(
     query: &str,
-    docs: &std::sync::Arc<Vec<value::Value>>,
+    dataset: &Arc<Dataset>,
     options: &QueryOptions,
 ) -> Result<value::Value, GroqError> {
-    evaluate_inner(query, docs, options)
+    let prepared = Prepared::new(query, options)?;
+    let view = prepared.view(dataset);
+    Ok(prepared.run(&view)?.0)
 }
 
-fn evaluate_inner(
-    query: &str,
-    docs: &std::sync::Arc<Vec<value::Value>>,
-    options: &QueryOptions,
-) -> Result<value::Value, GroqError> {
-    let parsed = parse(query)?;
-    validate::validate(&parsed)?;
-    let mut params = eval::Params::new();
-    for (k, v) in &options.params {
-        params.insert(k.clone(), value::Value::from_json(v));
-    }
-    for name in validate::params_used(&parsed) {
-        if !params.contains_key(&name) {
-            let at = query.find(&format!("${name}")).unwrap_or(0);
-            return Err(QueryParseError {
-                message: format!("param ${name} referenced, but not provided"),
-                start: at,
-                end: at + name.len() + 1,
+/// A query parsed, validated and bound to its parameters: what is left is
+/// to run it against documents.
+pub struct Prepared {
+    pub query: ast::Query,
+    pub params: Arc<eval::Params>,
+    pub perspective: eval::Perspective,
+    now: Option<datetime::DateTime>,
+    identity: Option<String>,
+}
+
+impl Prepared {
+    pub fn new(query: &str, options: &QueryOptions) -> Result<Prepared, GroqError> {
+        let parsed = parse(query)?;
+        validate::validate(&parsed)?;
+        let mut params = eval::Params::new();
+        for (k, v) in &options.params {
+            params.insert(k.clone(), value::Value::from_json(v));
+        }
+        for name in validate::params_used(&parsed) {
+            if !params.contains_key(&name) {
+                let at = query.find(&format!("${name}")).unwrap_or(0);
+                return Err(QueryParseError {
+                    message: format!("param ${name} referenced, but not provided"),
+                    start: at,
+                    end: at + name.len() + 1,
+                }
+                .into());
             }
-            .into());
+        }
+        Ok(Prepared {
+            query: parsed,
+            params: Arc::new(params),
+            perspective: eval::Perspective::parse(options.perspective.as_deref())?,
+            now: options.now.as_deref().and_then(datetime::DateTime::parse),
+            identity: options.identity.clone(),
+        })
+    }
+
+    /// A complete dataset as this query's perspective shows it.
+    pub fn view(&self, dataset: &Arc<Dataset>) -> Arc<Dataset> {
+        match self.perspective {
+            eval::Perspective::Raw => dataset.clone(),
+            ref p => Arc::new(Dataset::new(eval::apply_perspective(
+                dataset.documents(),
+                p,
+            ))),
         }
     }
-    let perspective = eval::Perspective::parse(options.perspective.as_deref())?;
-    let docs = match perspective {
-        eval::Perspective::Raw => docs.clone(),
-        ref p => std::sync::Arc::new(eval::apply_perspective(docs, p)),
-    };
-    let mut ctx = eval::Context::new(&parsed, docs);
-    ctx.now = options.now.as_deref().and_then(datetime::DateTime::parse);
-    ctx.identity = options.identity.clone();
-    if let eval::Perspective::Stack { releases, .. } = &perspective {
-        ctx.releases = releases.clone();
+
+    /// Evaluates the query over `dataset` (its perspective already applied).
+    /// Also returns the ids `->` asked for that a partial dataset lacked.
+    pub fn run(&self, dataset: &Arc<Dataset>) -> Result<(value::Value, Vec<Arc<str>>), EvalError> {
+        let mut ctx = eval::Context::new(&self.query, dataset.clone());
+        ctx.now = self.now;
+        ctx.identity = self.identity.clone();
+        if let eval::Perspective::Stack { releases, .. } = &self.perspective {
+            ctx.releases = releases.clone();
+        }
+        let result = ctx.run(&self.query.expr, &self.params)?;
+        Ok((result, ctx.take_missing()))
     }
-    Ok(ctx.run(&parsed.expr, &std::sync::Arc::new(params))?)
 }
 
 mod literal;
+pub mod object;
 pub mod parse;
+pub mod plan;
+pub mod store;
 mod syntax;
 mod traversal;
 

@@ -4,12 +4,11 @@
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use super::datetime::DateTime;
 
-pub type Object = IndexMap<Arc<str>, Value, super::hash::BuildKeyHasher>;
+pub use super::object::Object;
 
 #[derive(Debug, Clone, Default)]
 pub enum Value {
@@ -194,5 +193,53 @@ fn number_json(n: f64) -> Json {
         serde_json::Number::from_f64(n)
             .map(Json::Number)
             .unwrap_or(Json::Null)
+    }
+}
+
+/// Writes a result straight to JSON text, as [`Value::to_json`] would
+/// print it, without building a `serde_json::Value` first.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => {
+                s.serialize_i64(*n as i64)
+            }
+            Value::Number(n) => s.serialize_f64(*n),
+            Value::String(v) | Value::Path(v) => s.serialize_str(v),
+            Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items.iter() {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(o) => {
+                let mut map = s.serialize_map(Some(o.len()))?;
+                for (k, v) in o.iter() {
+                    map.serialize_entry(k.as_ref(), v)?;
+                }
+                map.end()
+            }
+            Value::DateTime(_) | Value::Pair(_) | Value::Range(_) => self.to_json().serialize(s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_to_json_prints() {
+        let json: Json = serde_json::from_str(
+            r#"{"a": [1, 2.5, -0.0, 1e300, "x", null, true], "b": {"c": 9007199254740993}}"#,
+        )
+        .expect("valid JSON");
+        let value = Value::from_json(&json);
+        let direct = serde_json::to_string(&value).expect("serializes");
+        assert_eq!(direct, value.to_json().to_string());
     }
 }

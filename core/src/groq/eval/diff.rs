@@ -26,6 +26,7 @@
 //! is what `changedAny` asks. `changedOnly` asks that every changed path lie
 //! inside a selected one (a selected path is a prefix of it).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -341,7 +342,7 @@ fn evaluate(
                 Step::Filter(predicate) => {
                     if let Some(items) = v.as_array() {
                         for (i, item) in items.iter().enumerate() {
-                            let nested = scope.nested(item.clone());
+                            let nested = scope.nested(Cow::Borrowed(item));
                             if ctx.eval(predicate, &nested)?.is_true() {
                                 next.push((child(&path, Segment::Index(i)), item.clone()));
                             }
@@ -388,7 +389,7 @@ fn anywhere(
     push_children(&mut stack, &Vec::new(), value);
     while let Some((path, v)) = stack.pop() {
         budget.tick(1)?;
-        let nested = scope.nested(v.clone());
+        let nested = scope.nested(Cow::Borrowed(v));
         if ctx.eval(predicate, &nested)?.is_true() {
             out.push((path.clone(), v.clone()));
         }
@@ -508,7 +509,7 @@ mod tests {
     /// depend on validation accepting `anywhere()` or on `.(...)` parsing.
     fn changed_json(name: &str, lhs: Json, rhs: Json, sel: &Expr) -> Result<bool, EvalError> {
         let query = parse("null").expect("parses");
-        let ctx = Context::new(&query, Arc::new(Vec::new()));
+        let ctx = Context::new(&query, Arc::default());
         let params = Arc::new(super::super::Params::new());
         let scope = Scope::root(Value::Null, &params);
         let v = changed(

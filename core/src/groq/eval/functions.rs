@@ -241,6 +241,7 @@ pub fn call(
         ("pt", "text") => pt_text(&a(0)?),
         ("releases", "all") => Value::array(
             ctx.dataset
+                .documents()
                 .iter()
                 .filter(|d| d.get("_type").as_str() == Some("system.release"))
                 .cloned()
@@ -341,7 +342,9 @@ fn round(n: f64, precision: f64) -> Value {
     Value::number(rounded / factor)
 }
 
-fn has_reference(v: &Value, ids: &[Arc<str>]) -> bool {
+/// `references()`: some object in `v` has a string `_ref` among `ids` (the
+/// fields of a reference itself are not searched).
+pub fn has_reference(v: &Value, ids: &[Arc<str>]) -> bool {
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {
         match v {

@@ -5,12 +5,17 @@
 
 use std::collections::HashSet;
 
+use crate::groq::hash::BuildKeyHasher;
+
+/// Expression addresses, hashed with a cheap hasher (they are not user input).
+pub type AddressSet = HashSet<usize, BuildKeyHasher>;
+
 use crate::groq::ast::{Expr, ObjectAttribute};
 
 /// Addresses of the expressions worth evaluating once: scope-independent
 /// and reading the dataset.
-pub fn hoistable(roots: &[&Expr]) -> HashSet<usize> {
-    let mut out = HashSet::new();
+pub fn hoistable(roots: &[&Expr]) -> AddressSet {
+    let mut out = AddressSet::default();
     for root in roots {
         analyze(root, &mut out);
     }
@@ -43,8 +48,8 @@ impl Uses {
     }
 }
 
-fn analyze(e: &Expr, out: &mut HashSet<usize>) -> Uses {
-    let all = |es: &[&Expr], out: &mut HashSet<usize>| {
+fn analyze(e: &Expr, out: &mut AddressSet) -> Uses {
+    let all = |es: &[&Expr], out: &mut AddressSet| {
         es.iter()
             .fold(Uses::default(), |u, e| u.join(analyze(e, out)))
     };

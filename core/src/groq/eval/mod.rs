@@ -10,18 +10,22 @@ mod perspective;
 mod pipe;
 mod scope;
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use compare::{equal, partial_compare, total_compare};
-pub use functions::signature as functions_signature;
+pub use functions::{has_reference, signature as functions_signature};
 pub use perspective::{apply_perspective, Perspective};
 pub use scope::{Params, Scope};
 
 use super::ast::{Expr, FuncDecl, ObjectAttribute, Query};
+use super::dataset::Dataset;
 use super::datetime::DateTime;
 use super::error::EvalError;
+use super::hash::BuildKeyHasher;
+use super::plan::{self, Predicate};
 use super::value::{Object, Range, Value};
 
 /// Limits that turn a hostile query into an error instead of a hang.
@@ -47,22 +51,25 @@ impl Default for Limits {
 
 /// What one query evaluates against.
 pub struct Context {
-    /// The documents `*` returns (the perspective already applied).
-    pub dataset: Arc<Vec<Value>>,
+    /// The documents `*` returns (the perspective already applied) and
+    /// their index by id.
+    pub dataset: Arc<Dataset>,
     pub functions: HashMap<(String, String), FuncDecl>,
     pub now: Option<DateTime>,
     pub identity: Option<String>,
     pub limits: Limits,
     steps: Cell<u64>,
     depth: Cell<u32>,
-    /// `_id` → position in `dataset`, built on the first `->`.
-    by_id: OnceCell<HashMap<Arc<str>, usize>>,
+    /// Filters compiled to predicates (by address; `None`: not compilable).
+    compiled: RefCell<HashMap<usize, Option<Arc<Predicate>>, BuildKeyHasher>>,
+    /// Ids a partial dataset did not hold when `->` asked for them.
+    missing: RefCell<Vec<Arc<str>>>,
     /// Release ids of the perspective's stack, for `sanity::*` helpers.
     pub releases: Vec<String>,
     /// Scope-independent subqueries (by address) and their values, keyed
     /// with the parameter set they ran under.
-    hoistable: std::collections::HashSet<usize>,
-    hoisted: RefCell<HashMap<usize, Value>>,
+    hoistable: hoist::AddressSet,
+    hoisted: RefCell<HashMap<usize, Value, BuildKeyHasher>>,
     /// The query's own parameters; hoisting applies only under them (a
     /// custom function body runs under its arguments instead).
     root_params: Cell<usize>,
@@ -70,8 +77,11 @@ pub struct Context {
 
 pub type EvalResult = Result<Value, EvalError>;
 
+/// What a missing attribute reads as, for borrowed reads.
+static NULL: Value = Value::Null;
+
 impl Context {
-    pub fn new(query: &Query, dataset: Arc<Vec<Value>>) -> Context {
+    pub fn new(query: &Query, dataset: Arc<Dataset>) -> Context {
         Context {
             dataset,
             functions: query
@@ -84,14 +94,15 @@ impl Context {
             limits: Limits::default(),
             steps: Cell::new(0),
             depth: Cell::new(0),
-            by_id: OnceCell::new(),
+            missing: RefCell::new(Vec::new()),
+            compiled: RefCell::new(HashMap::default()),
             releases: Vec::new(),
             hoistable: {
                 let mut roots: Vec<&Expr> = vec![&query.expr];
                 roots.extend(query.functions.iter().map(|f| f.body.as_ref()));
                 hoist::hoistable(&roots)
             },
-            hoisted: RefCell::new(HashMap::new()),
+            hoisted: RefCell::new(HashMap::default()),
             root_params: Cell::new(0),
         }
     }
@@ -103,21 +114,22 @@ impl Context {
         self.eval(expr, &scope)
     }
 
-    /// The document with this `_id`, through an index built once.
+    /// The document with this `_id`; null when there is none, and also
+    /// when a partial dataset does not hold it (the id is then recorded for
+    /// the store to fetch before the query runs again).
     pub fn document(&self, id: &str) -> Value {
-        let index = self.by_id.get_or_init(|| {
-            let mut map = HashMap::with_capacity(self.dataset.len());
-            for (i, doc) in self.dataset.iter().enumerate() {
-                if let Some(Value::String(id)) = doc.as_object().and_then(|o| o.get("_id")) {
-                    map.entry(id.clone()).or_insert(i);
-                }
+        match self.dataset.lookup(id) {
+            Some(doc) => doc.clone(),
+            None => {
+                self.missing.borrow_mut().push(Arc::from(id));
+                Value::Null
             }
-            map
-        });
-        index
-            .get(id)
-            .map(|&i| self.dataset[i].clone())
-            .unwrap_or(Value::Null)
+        }
+    }
+
+    /// The ids [`Context::document`] could not resolve.
+    pub fn take_missing(&self) -> Vec<Arc<str>> {
+        std::mem::take(&mut self.missing.borrow_mut())
     }
 
     fn enter(&self) -> Result<DepthGuard<'_>, EvalError> {
@@ -173,11 +185,60 @@ impl Context {
         self.eval_uncached(expr, scope)
     }
 
+    /// `@`, `^` or an attribute path from them, borrowed from the scope:
+    /// what filters and sort keys read most, read without copying.
+    pub fn peek<'s>(&self, expr: &Expr, scope: &'s Scope<'_>) -> Option<&'s Value> {
+        match expr {
+            Expr::This => Some(scope.this.as_ref()),
+            Expr::Parent(levels) => Some(scope.parent_ref(*levels)),
+            Expr::Group(inner) => self.peek(inner, scope),
+            Expr::Attribute { base, name } => Some(match self.peek(base, scope)? {
+                Value::Object(o) => o.get(name).unwrap_or(&NULL),
+                _ => &NULL,
+            }),
+            _ => None,
+        }
+    }
+
+    /// `predicate` as a [`Predicate`] when that is the whole filter, which
+    /// then runs per element without the tree walk. Compiled once per query
+    /// (it binds the query's parameters, so not inside custom functions,
+    /// which may also shadow `defined()` and `references()`).
+    fn compiled_filter(&self, predicate: &Expr, scope: &Scope<'_>) -> Option<Arc<Predicate>> {
+        if !self.functions.is_empty()
+            || Arc::as_ptr(scope.params) as usize != self.root_params.get()
+        {
+            return None;
+        }
+        let key = predicate as *const Expr as usize;
+        self.compiled
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                plan::plan_filter(predicate, scope.params)
+                    .filter(|p| p.complete)
+                    .map(|p| Arc::new(p.predicate))
+            })
+            .clone()
+    }
+
+    /// An operand: borrowed when [`Context::peek`] can, evaluated otherwise.
+    pub fn operand<'s>(
+        &self,
+        expr: &Expr,
+        scope: &'s Scope<'_>,
+    ) -> Result<Cow<'s, Value>, EvalError> {
+        match self.peek(expr, scope) {
+            Some(v) => Ok(Cow::Borrowed(v)),
+            None => self.eval(expr, scope).map(Cow::Owned),
+        }
+    }
+
     fn eval_uncached(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
         let _guard = self.enter()?;
         Ok(match expr {
-            Expr::Everything => Value::Array(self.dataset.clone()),
-            Expr::This => scope.this.clone(),
+            Expr::Everything => Value::Array(self.dataset.documents().clone()),
+            Expr::This => scope.this.as_ref().clone(),
             Expr::Parent(levels) => scope.parent_value(*levels),
             Expr::Param(name) => scope.params.get(name).cloned().unwrap_or(Value::Null),
             Expr::Null => Value::Null,
@@ -200,7 +261,10 @@ impl Context {
                 Value::array(out)
             }
             Expr::Object(attributes) => self.object(attributes, scope)?,
-            Expr::Attribute { base, name } => self.eval(base, scope)?.get(name),
+            Expr::Attribute { base, name } => match self.peek(base, scope) {
+                Some(v) => v.get(name),
+                None => self.eval(base, scope)?.get(name),
+            },
             Expr::Element { base, index } => {
                 let base = self.eval(base, scope)?;
                 let index = self.eval(index, scope)?;
@@ -223,8 +287,34 @@ impl Context {
                 end,
                 exclusive,
             } => {
-                let base = self.eval(base, scope)?;
                 let (start, end) = (self.eval(start, scope)?, self.eval(end, scope)?);
+                // (`x[]` of an order is the order itself: it is an array or null.)
+                let sliced = match &**base {
+                    Expr::ArrayCoerce(inner) => &**inner,
+                    other => other,
+                };
+                let base = match (sliced, start.as_f64(), end.as_f64()) {
+                    // `| order(...)[a..b]` needs only the first b (+1) in order.
+                    (
+                        Expr::PipeCall {
+                            base: inner,
+                            name,
+                            args,
+                            ..
+                        },
+                        Some(s),
+                        Some(e),
+                    ) if &**name == "order" && s >= 0.0 && e >= 0.0 => {
+                        match self.eval(inner, scope)? {
+                            Value::Array(items) => {
+                                let limit = (e as usize).saturating_add(usize::from(!*exclusive));
+                                pipe::order(self, &items, args, scope, Some(limit))?
+                            }
+                            _ => Value::Null,
+                        }
+                    }
+                    _ => self.eval(base, scope)?,
+                };
                 match (base, start.as_f64(), end.as_f64()) {
                     (Value::Array(items), Some(s), Some(e)) => slice(&items, s, e, *exclusive),
                     _ => Value::Null,
@@ -235,9 +325,14 @@ impl Context {
                 let Value::Array(items) = base else {
                     return Ok(base);
                 };
+                if let Some(plan) = self.compiled_filter(predicate, scope) {
+                    self.charge(items.len() as u64)?;
+                    let kept = items.iter().filter(|item| plan.matches(item) == Some(true));
+                    return Ok(Value::array(kept.cloned().collect()));
+                }
                 let mut out = Vec::new();
                 for item in items.iter() {
-                    let inner = scope.nested(item.clone());
+                    let inner = scope.nested(Cow::Borrowed(item));
                     if self.eval(predicate, &inner)?.is_true() {
                         out.push(item.clone());
                     }
@@ -248,29 +343,30 @@ impl Context {
                 v @ Value::Array(_) => v,
                 _ => Value::Null,
             },
-            Expr::Projection { base, object } => match self.eval(base, scope)? {
-                v @ Value::Object(_) => {
-                    let inner = scope.nested(v);
-                    self.eval(object, &inner)?
+            Expr::Projection { base, object } => {
+                let base = self.operand(base, scope)?;
+                if !matches!(*base, Value::Object(_)) {
+                    return Ok(Value::Null);
                 }
-                _ => Value::Null,
-            },
+                let inner = scope.nested(base);
+                self.eval(object, &inner)?
+            }
             Expr::Deref { base, attribute } => {
-                let base = self.eval(base, scope)?;
-                let target = match base.get("_ref") {
-                    Value::String(id) => self.document(&id),
-                    _ => Value::Null,
+                let base = self.operand(base, scope)?;
+                let Some(id) = base.get_str("_ref") else {
+                    return Ok(Value::Null);
                 };
-                match attribute {
-                    Some(name) => target.get(name),
-                    None => target,
+                match (self.dataset.lookup(id), attribute) {
+                    (Some(target), Some(name)) => target.get(name),
+                    (Some(target), None) => target.clone(),
+                    (None, _) => self.document(id),
                 }
             }
             Expr::Map { base, expr } => match self.eval(base, scope)? {
                 Value::Array(items) => {
                     let mut out = Vec::with_capacity(items.len());
                     for item in items.iter() {
-                        let inner = scope.hidden(item.clone());
+                        let inner = scope.hidden(Cow::Borrowed(item));
                         out.push(self.eval(expr, &inner)?);
                     }
                     Value::array(out)
@@ -281,7 +377,7 @@ impl Context {
                 Value::Array(items) => {
                     let mut out = Vec::new();
                     for item in items.iter() {
-                        let inner = scope.hidden(item.clone());
+                        let inner = scope.hidden(Cow::Borrowed(item));
                         // Arrays are spliced in; anything else is kept as one
                         // element (the conformance suite's reading of flat-map).
                         match self.eval(expr, &inner)? {
@@ -366,12 +462,12 @@ impl Context {
     }
 
     fn object(&self, attributes: &[ObjectAttribute], scope: &Scope<'_>) -> EvalResult {
-        let mut out = Object::with_capacity_and_hasher(attributes.len(), Default::default());
+        let mut out = Object::with_capacity(attributes.len());
         for attr in attributes {
             match attr {
                 ObjectAttribute::Entry { key, value } => {
-                    let v = self.eval(value, scope)?;
-                    out.insert(Arc::from(key.as_ref()), v);
+                    let v = self.operand(value, scope)?.into_owned();
+                    out.insert(key.clone(), v);
                 }
                 ObjectAttribute::Splat(expr) => {
                     if let Value::Object(o) = self.eval(expr, scope)? {

@@ -19,8 +19,8 @@ pub fn binary(
     if op == BinaryOp::In {
         return in_op(ctx, left, right, scope);
     }
-    let a = ctx.eval(left, scope)?;
-    let b = ctx.eval(right, scope)?;
+    let a = ctx.operand(left, scope)?;
+    let b = ctx.operand(right, scope)?;
     Ok(match op {
         BinaryOp::Eq => Value::Bool(equal(&a, &b)),
         BinaryOp::NotEq => Value::Bool(!equal(&a, &b)),
@@ -29,6 +29,12 @@ pub fn binary(
         BinaryOp::Gt => ordering(&a, &b, |o| o == Ordering::Greater),
         BinaryOp::GtEq => ordering(&a, &b, |o| o != Ordering::Less),
         BinaryOp::Match => match_op(&a, &b),
+        _ => arithmetic(ctx, op, a.into_owned(), b.into_owned())?,
+    })
+}
+
+fn arithmetic(ctx: &Context, op: BinaryOp, a: Value, b: Value) -> EvalResult {
+    Ok(match op {
         BinaryOp::Add => add(ctx, a, b)?,
         BinaryOp::Sub => match (a, b) {
             (Value::Number(x), Value::Number(y)) => Value::number(x - y),
@@ -43,7 +49,7 @@ pub fn binary(
         BinaryOp::Div => numbers(a, b, |x, y| x / y),
         BinaryOp::Rem => numbers(a, b, |x, y| x % y),
         BinaryOp::Pow => numbers(a, b, f64::powf),
-        BinaryOp::In => Value::Null,
+        _ => Value::Null,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Pipe functions: `| order(...)` and `| score(...)`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ pub fn call(
     scope: &Scope<'_>,
 ) -> EvalResult {
     match name {
-        "order" => order(ctx, items, args, scope),
+        "order" => order(ctx, items, args, scope, None),
         "score" => score(ctx, items, args, scope),
         other => Err(EvalError::execution(format!(
             "unknown pipe function {other}()"
@@ -26,39 +27,58 @@ pub fn call(
     }
 }
 
-/// Sorts by each argument in turn (`asc` by default), with the spec's total order.
-fn order(ctx: &Context, items: &Arc<Vec<Value>>, args: &[Expr], scope: &Scope<'_>) -> EvalResult {
-    let n = items.len() as u64;
-    ctx.charge(n.saturating_mul(64 - n.leading_zeros() as u64 + 1))?;
-    // Evaluate every key once, then sort the indexes.
-    let mut keys: Vec<Vec<Value>> = Vec::with_capacity(items.len());
-    let mut directions = Vec::with_capacity(args.len());
+/// Sorts by each argument in turn (`asc` by default), with the spec's total
+/// order; ties keep their input order. With `limit` (the query slices the
+/// result, `| order(...)[0...20]`), only the first `limit` come back, found
+/// by selection instead of sorting everything.
+pub fn order(
+    ctx: &Context,
+    items: &Arc<Vec<Value>>,
+    args: &[Expr],
+    scope: &Scope<'_>,
+    limit: Option<usize>,
+) -> EvalResult {
+    let n = items.len();
+    ctx.charge((n as u64).saturating_mul(64 - (n as u64).leading_zeros() as u64 + 1))?;
+    let width = args.len();
+    let mut ascending = Vec::with_capacity(width);
+    let mut exprs = Vec::with_capacity(width);
     for arg in args {
-        directions.push(!matches!(arg, Expr::Desc(_)));
+        ascending.push(!matches!(arg, Expr::Desc(_)));
+        exprs.push(match arg {
+            Expr::Asc(e) | Expr::Desc(e) => &**e,
+            e => e,
+        });
     }
+    // Every key evaluated once, row-major: keys[i * width + k].
+    let mut keys: Vec<Value> = Vec::with_capacity(n * width);
     for item in items.iter() {
-        let inner = scope.nested(item.clone());
-        let mut row = Vec::with_capacity(args.len());
-        for arg in args {
-            let expr = match arg {
-                Expr::Asc(e) | Expr::Desc(e) => e,
-                e => e,
-            };
-            row.push(ctx.eval(expr, &inner)?);
+        let inner = scope.nested(Cow::Borrowed(item));
+        for expr in &exprs {
+            keys.push(ctx.operand(expr, &inner)?.into_owned());
         }
-        keys.push(row);
     }
-    let mut index: Vec<usize> = (0..items.len()).collect();
-    index.sort_by(|&a, &b| {
-        for (k, ascending) in directions.iter().enumerate() {
-            let o = total_compare(&keys[a][k], &keys[b][k]);
-            let o = if *ascending { o } else { o.reverse() };
+    let compare = |&a: &usize, &b: &usize| {
+        for (k, up) in ascending.iter().enumerate() {
+            let o = total_compare(&keys[a * width + k], &keys[b * width + k]);
             if o != Ordering::Equal {
-                return o;
+                return if *up { o } else { o.reverse() };
             }
         }
-        Ordering::Equal
-    });
+        // The input position breaks ties, which makes the unstable sorts
+        // below stable.
+        a.cmp(&b)
+    };
+    let mut index: Vec<usize> = (0..n).collect();
+    match limit {
+        Some(0) => index.clear(),
+        Some(k) if k < n => {
+            index.select_nth_unstable_by(k - 1, compare);
+            index.truncate(k);
+            index.sort_unstable_by(compare);
+        }
+        _ => index.sort_unstable_by(compare),
+    }
     Ok(Value::array(
         index.into_iter().map(|i| items[i].clone()).collect(),
     ))
@@ -71,7 +91,7 @@ fn score(ctx: &Context, items: &Arc<Vec<Value>>, args: &[Expr], scope: &Scope<'_
             scored.push((f64::NEG_INFINITY, item.clone()));
             continue;
         };
-        let inner = scope.nested(item.clone());
+        let inner = scope.nested(Cow::Borrowed(item));
         let mut sum = match obj.get("_score") {
             Some(Value::Number(n)) => *n,
             // The suite starts from 0 (the spec text says 1.0; see

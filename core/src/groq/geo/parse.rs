@@ -46,7 +46,7 @@ pub(super) fn point_value(lng: f64, lat: f64) -> Value {
 }
 
 fn geojson(kind: &str, key: &str, body: Value) -> Value {
-    let mut o = Object::with_capacity_and_hasher(2, Default::default());
+    let mut o = Object::with_capacity(2);
     o.insert(Arc::from("type"), Value::string(kind));
     o.insert(Arc::from(key), body);
     Value::object(o)

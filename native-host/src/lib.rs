@@ -1,0 +1,17 @@
+//! Qanat's native host: the `qanat` binary's commands and the pieces they
+//! are built from, as a library so integration tests can drive the same
+//! stores and routes the binary runs.
+//!
+//! - `cli` — the command line (clap).
+//! - `serve` / `routes` — the HTTP server (axum) and one file per endpoint.
+//! - `store` — SQLite (embedded, the d1-migrations schema) and, through
+//!   core's `Store` trait, the documents GROQ reads.
+//! - `groq` — `qanat groq`, a query over an NDJSON file.
+//! - `error` — the host's error type and its mapping to Sanity's error JSON.
+
+pub mod cli;
+pub mod error;
+pub mod groq;
+pub mod routes;
+pub mod serve;
+pub mod store;
