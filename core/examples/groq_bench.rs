@@ -10,7 +10,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
-use qanat_core::groq::{evaluate_in, value::Value, Dataset, QueryOptions};
+use qanat_core::groq::{evaluate_in_json, Dataset, QueryOptions};
 use serde_json::json;
 
 /// The queries of the benchmark, shared with the Node script via stdout.
@@ -74,19 +74,25 @@ fn main() {
         writeln!(file, "{d}").expect("write the dataset");
     }
     drop(file);
-    let dataset = Arc::new(Dataset::new(docs.iter().map(Value::from_json).collect()));
+    let dataset = Arc::new(Dataset::from_json(&docs));
     let options = QueryOptions::default();
-    for (name, query) in QUERIES {
+    // QANAT_BENCH_QUERY times one query of your own instead (for profiling).
+    let custom = std::env::var("QANAT_BENCH_QUERY").ok();
+    let queries: Vec<(&str, &str)> = match &custom {
+        Some(q) => vec![("custom", q.as_str())],
+        None => QUERIES.to_vec(),
+    };
+    for (name, query) in queries {
         if only.as_deref().is_some_and(|o| !name.contains(o)) {
             continue;
         }
         // One warm-up run, then the mean of `iterations`.
-        evaluate_in(query, &dataset, &options).expect("the query runs");
+        evaluate_in_json(query, &dataset, &options).expect("the query runs");
         let start = Instant::now();
         for _ in 0..iterations {
-            let result = evaluate_in(query, &dataset, &options).expect("the query runs");
             // Timed through to the JSON text a host would send.
-            std::hint::black_box(serde_json::to_string(&result).expect("serializes"));
+            let result = evaluate_in_json(query, &dataset, &options).expect("the query runs");
+            std::hint::black_box(result);
         }
         let ms = start.elapsed().as_secs_f64() * 1000.0 / iterations as f64;
         println!("{}", json!({"name": name, "query": query, "ms": ms}));

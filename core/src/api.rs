@@ -59,12 +59,9 @@ fn set_dataset(req: &Value) -> Value {
     let Some(docs) = req.get("dataset").and_then(Value::as_array) else {
         return bad_request("missing \"dataset\" array");
     };
-    let values: Vec<_> = docs
-        .iter()
-        .map(crate::groq::value::Value::from_json)
-        .collect();
-    let count = values.len();
-    DATASET.with(|d| *d.borrow_mut() = std::sync::Arc::new(crate::groq::Dataset::new(values)));
+    let count = docs.len();
+    let dataset = crate::groq::Dataset::from_json(docs);
+    DATASET.with(|d| *d.borrow_mut() = std::sync::Arc::new(dataset));
     json!({"result": {"documents": count}})
 }
 
@@ -86,22 +83,12 @@ fn query(req: &Value) -> String {
         now: string("now"),
         identity: string("identity"),
     };
-    let result = match req.get("dataset").and_then(Value::as_array) {
-        Some(dataset) => {
-            let docs = dataset
-                .iter()
-                .map(crate::groq::value::Value::from_json)
-                .collect();
-            crate::groq::evaluate(text, docs, &options)
-        }
-        None => DATASET.with(|d| {
-            let docs = d.borrow().clone();
-            crate::groq::evaluate_in(text, &docs, &options)
-        }),
+    let docs = match req.get("dataset").and_then(Value::as_array) {
+        Some(dataset) => std::sync::Arc::new(crate::groq::Dataset::from_json(dataset)),
+        None => DATASET.with(|d| d.borrow().clone()),
     };
-    match result.map(|v| serde_json::to_string(&v)) {
-        Ok(Ok(result)) => format!("{{\"result\":{result}}}"),
-        Ok(Err(e)) => bad_request(&format!("result cannot be written as JSON: {e}")).to_string(),
+    match crate::groq::evaluate_in_json(text, &docs, &options) {
+        Ok(result) => format!("{{\"result\":{result}}}"),
         Err(e) => e.to_json(text).to_string(),
     }
 }

@@ -3,6 +3,10 @@
 // process), and native core (timings read from core's groq_bench example).
 // Prints each time and the ratios groq-js / Qanat.
 //
+// Every engine is timed from query text to the JSON text of the result, what
+// a server sends: groq-js's result through JSON.stringify, the wasm module's
+// response as the string it returns, native core's through serde_json.
+//
 // node tests/bench/groq-bench.mjs <dataset.ndjson> <native-results.ndjson> <qanat_core.wasm> [iterations]
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -26,7 +30,8 @@ if (WebAssembly.Module.imports(module).length !== 0) throw new Error('core.wasm 
 const core = new WebAssembly.Instance(module, {}).exports
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-function call(request) {
+// The response as JSON text, as a host would forward it.
+function callText(request) {
   const bytes = encoder.encode(JSON.stringify(request))
   const ptr = core.qanat_alloc(bytes.length)
   new Uint8Array(core.memory.buffer, ptr, bytes.length).set(bytes)
@@ -36,7 +41,10 @@ function call(request) {
   const outLen = Number(packed & 0xffffffffn)
   const text = decoder.decode(new Uint8Array(core.memory.buffer, outPtr, outLen))
   core.qanat_dealloc(outPtr, outLen)
-  const response = JSON.parse(text)
+  return text
+}
+function call(request) {
+  const response = JSON.parse(callText(request))
   if (response.error) throw new Error(JSON.stringify(response.error))
   return response.result
 }
@@ -50,8 +58,8 @@ for (const { name, query, ms: nativeMs } of native) {
   if (JSON.stringify(jsResult) !== JSON.stringify(wasmResult)) {
     throw new Error(`results differ for ${name}: groq-js ${JSON.stringify(jsResult).slice(0, 200)} / qanat ${JSON.stringify(wasmResult).slice(0, 200)}`)
   }
-  const jsMs = time(() => evaluateSync(tree, { dataset }).data)
-  const wasmMs = time(() => call({ op: 'query', query }))
+  const jsMs = time(() => JSON.stringify(evaluateSync(tree, { dataset }).data))
+  const wasmMs = time(() => callText({ op: 'query', query }))
   rows.push({ name, jsMs, wasmMs, nativeMs })
 }
 

@@ -36,6 +36,17 @@ impl Dataset {
         Dataset::from_shared(Arc::new(docs))
     }
 
+    /// Every document of a dataset, from JSON, with equal keys and short
+    /// strings sharing memory (see [`Value::from_json_interned`]).
+    pub fn from_json(docs: &[serde_json::Value]) -> Dataset {
+        let mut interner = super::value::Interner::default();
+        Dataset::new(
+            docs.iter()
+                .map(|d| Value::from_json_interned(d, &mut interner))
+                .collect(),
+        )
+    }
+
     /// Every document of a dataset, shared with the caller.
     pub fn from_shared(docs: Arc<Vec<Value>>) -> Dataset {
         let mut dataset = Dataset {

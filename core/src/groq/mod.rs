@@ -40,8 +40,7 @@ pub fn evaluate_json(
     dataset: &[Json],
     options: &QueryOptions,
 ) -> Result<Json, GroqError> {
-    let docs: Vec<value::Value> = dataset.iter().map(value::Value::from_json).collect();
-    Ok(evaluate(query, docs, options)?.to_json())
+    Ok(evaluate_in(query, &Arc::new(Dataset::from_json(dataset)), options)?.to_json())
 }
 
 /// Parses, validates and evaluates `query` over `docs`.
@@ -62,6 +61,22 @@ pub fn evaluate_in(
     let prepared = Prepared::new(query, options)?;
     let view = prepared.view(dataset);
     Ok(prepared.run(&view)?.0)
+}
+
+/// As [`evaluate_in`], returning the result as JSON text (what a host
+/// sends), written as it is evaluated.
+pub fn evaluate_in_json(
+    query: &str,
+    dataset: &Arc<Dataset>,
+    options: &QueryOptions,
+) -> Result<String, GroqError> {
+    let prepared = Prepared::new(query, options)?;
+    let view = prepared.view(dataset);
+    let ctx = prepared.context(&view);
+    let mut out = Vec::with_capacity(256);
+    ctx.run_json(&prepared.query.expr, &prepared.params, &mut out)?;
+    // serde_json writes UTF-8 only; the check cannot fail.
+    String::from_utf8(out).map_err(|_| EvalError::execution("the result is not valid UTF-8").into())
 }
 
 /// A query parsed, validated and bound to its parameters: what is left is
@@ -116,14 +131,20 @@ impl Prepared {
     /// Evaluates the query over `dataset` (its perspective already applied).
     /// Also returns the ids `->` asked for that a partial dataset lacked.
     pub fn run(&self, dataset: &Arc<Dataset>) -> Result<(value::Value, Vec<Arc<str>>), EvalError> {
+        let ctx = self.context(dataset);
+        let result = ctx.run(&self.query.expr, &self.params)?;
+        Ok((result, ctx.take_missing()))
+    }
+
+    /// The evaluator's context for this query over `dataset`.
+    fn context(&self, dataset: &Arc<Dataset>) -> eval::Context {
         let mut ctx = eval::Context::new(&self.query, dataset.clone());
         ctx.now = self.now;
         ctx.identity = self.identity.clone();
         if let eval::Perspective::Stack { releases, .. } = &self.perspective {
             ctx.releases = releases.clone();
         }
-        let result = ctx.run(&self.query.expr, &self.params)?;
-        Ok((result, ctx.take_missing()))
+        ctx
     }
 }
 

@@ -14,6 +14,50 @@ use std::sync::Arc;
 use super::hash::BuildKeyHasher;
 use super::value::Value;
 
+/// A key prepared for [`Object::get_key`].
+#[derive(Debug, Clone)]
+pub struct Key {
+    name: Arc<str>,
+    print: u64,
+}
+
+impl Key {
+    pub fn new(name: &str) -> Key {
+        Key {
+            name: Arc::from(name),
+            print: fingerprint(name),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+}
+
+/// `a.b.c` from a value, with its keys prepared: null when a step is
+/// missing or not an object. For paths read from thousands of documents (a
+/// pushed-down filter, an `order()` key).
+#[derive(Debug, Clone)]
+pub struct KeyPath(Vec<Key>);
+
+impl KeyPath {
+    pub fn new<'a>(segments: impl IntoIterator<Item = &'a str>) -> KeyPath {
+        KeyPath(segments.into_iter().map(Key::new).collect())
+    }
+
+    pub fn get<'v>(&self, value: &'v Value) -> &'v Value {
+        static NULL: Value = Value::Null;
+        let mut v = value;
+        for key in &self.0 {
+            v = match v {
+                Value::Object(o) => o.get_key(key).unwrap_or(&NULL),
+                _ => return &NULL,
+            };
+        }
+        v
+    }
+}
+
 /// One key and its value (fields private: only `Object` keeps them consistent).
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -57,20 +101,31 @@ impl Object {
     pub fn get_index_of(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => {
-                let print = fingerprint(key);
-                let bytes = key.as_bytes();
-                self.entries.iter().position(|e| {
-                    e.print == print
-                        && e.key.len() == bytes.len()
-                        && (bytes.len() <= 8 || e.key.as_bytes()[8..] == bytes[8..])
-                })
-            }
+            None => self.scan(key, fingerprint(key)),
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.get_index_of(key).map(|i| &self.entries[i].value)
+    }
+
+    /// As [`Object::get`], with the key's fingerprint computed beforehand:
+    /// for one key looked up in thousands of documents.
+    pub fn get_key(&self, key: &Key) -> Option<&Value> {
+        let i = match &self.index {
+            Some(index) => index.get(key.name.as_ref()).copied(),
+            None => self.scan(&key.name, key.print),
+        }?;
+        Some(&self.entries[i].value)
+    }
+
+    fn scan(&self, key: &str, print: u64) -> Option<usize> {
+        let bytes = key.as_bytes();
+        self.entries.iter().position(|e| {
+            e.print == print
+                && e.key.len() == bytes.len()
+                && (bytes.len() <= 8 || e.key.as_bytes()[8..] == bytes[8..])
+        })
     }
 
     pub fn contains_key(&self, key: &str) -> bool {

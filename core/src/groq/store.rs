@@ -146,10 +146,11 @@ mod tests {
 
         async fn scan(&self, filter: Option<&Predicate>) -> Result<Vec<Value>, Infallible> {
             self.scans.borrow_mut().push(filter.cloned());
+            let matcher = filter.map(Predicate::matcher);
             Ok(self
                 .docs
                 .iter()
-                .filter(|d| filter.is_none_or(|f| f.matches(d) == Some(true)))
+                .filter(|d| matcher.as_ref().is_none_or(|m| m.matches(d) == Some(true)))
                 .cloned()
                 .collect())
         }

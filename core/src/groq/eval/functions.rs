@@ -79,9 +79,12 @@ pub fn call(
             }
             Value::Null
         }
-        ("global", "count") => match a(0)? {
-            Value::Array(items) => Value::Number(items.len() as f64),
-            _ => Value::Null,
+        ("global", "count") => match ctx.count_filter(&args[0], scope) {
+            Some(counted) => counted?,
+            None => match a(0)? {
+                Value::Array(items) => Value::Number(items.len() as f64),
+                _ => Value::Null,
+            },
         },
         ("global", "defined") => Value::Bool(!a(0)?.is_null()),
         ("global", "length") => match a(0)? {

@@ -9,6 +9,7 @@ mod ops;
 mod perspective;
 mod pipe;
 mod scope;
+mod write;
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -25,7 +26,7 @@ use super::dataset::Dataset;
 use super::datetime::DateTime;
 use super::error::EvalError;
 use super::hash::BuildKeyHasher;
-use super::plan::{self, Predicate};
+use super::plan::{self, Matcher};
 use super::value::{Object, Range, Value};
 
 /// Limits that turn a hostile query into an error instead of a hang.
@@ -61,7 +62,7 @@ pub struct Context {
     steps: Cell<u64>,
     depth: Cell<u32>,
     /// Filters compiled to predicates (by address; `None`: not compilable).
-    compiled: RefCell<HashMap<usize, Option<Arc<Predicate>>, BuildKeyHasher>>,
+    compiled: RefCell<HashMap<usize, Option<Arc<Matcher>>, BuildKeyHasher>>,
     /// Ids a partial dataset did not hold when `->` asked for them.
     missing: RefCell<Vec<Arc<str>>>,
     /// Release ids of the perspective's stack, for `sanity::*` helpers.
@@ -112,6 +113,18 @@ impl Context {
         self.root_params.set(Arc::as_ptr(params) as usize);
         let scope = Scope::root(Value::Null, params);
         self.eval(expr, &scope)
+    }
+
+    /// As [`Context::run`], writing the result as JSON text to `out`.
+    pub fn run_json(
+        &self,
+        expr: &Expr,
+        params: &Arc<Params>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EvalError> {
+        self.root_params.set(Arc::as_ptr(params) as usize);
+        let scope = Scope::root(Value::Null, params);
+        self.write_json(expr, &scope, out)
     }
 
     /// The document with this `_id`; null when there is none, and also
@@ -170,6 +183,14 @@ impl Context {
     }
 
     pub fn eval(&self, expr: &Expr, scope: &Scope<'_>) -> EvalResult {
+        // Reading `@`, `^` and attribute paths is most of what a projection
+        // does; it needs neither the step budget (it is bounded by the
+        // query's length) nor the general dispatch.
+        if let Expr::This | Expr::Parent(_) | Expr::Attribute { .. } = expr {
+            if let Some(v) = self.peek(expr, scope) {
+                return Ok(v.clone());
+            }
+        }
         if !self.hoistable.is_empty() && hoist::worth_caching(expr) {
             let key = expr as *const Expr as usize;
             let root = Arc::as_ptr(scope.params) as usize == self.root_params.get();
@@ -204,7 +225,7 @@ impl Context {
     /// then runs per element without the tree walk. Compiled once per query
     /// (it binds the query's parameters, so not inside custom functions,
     /// which may also shadow `defined()` and `references()`).
-    fn compiled_filter(&self, predicate: &Expr, scope: &Scope<'_>) -> Option<Arc<Predicate>> {
+    fn compiled_filter(&self, predicate: &Expr, scope: &Scope<'_>) -> Option<Arc<Matcher>> {
         if !self.functions.is_empty()
             || Arc::as_ptr(scope.params) as usize != self.root_params.get()
         {
@@ -217,9 +238,30 @@ impl Context {
             .or_insert_with(|| {
                 plan::plan_filter(predicate, scope.params)
                     .filter(|p| p.complete)
-                    .map(|p| Arc::new(p.predicate))
+                    .map(|p| Arc::new(p.predicate.matcher()))
             })
             .clone()
+    }
+
+    /// `count(base[filter])` without building the filtered array, when the
+    /// filter compiles to a predicate.
+    pub fn count_filter(&self, expr: &Expr, scope: &Scope<'_>) -> Option<EvalResult> {
+        let Expr::Filter { base, predicate } = expr else {
+            return None;
+        };
+        let plan = self.compiled_filter(predicate, scope)?;
+        Some(self.eval(base, scope).and_then(|base| match base {
+            Value::Array(items) => {
+                self.charge(items.len() as u64)?;
+                let n = items
+                    .iter()
+                    .filter(|item| plan.matches(item) == Some(true))
+                    .count();
+                Ok(Value::Number(n as f64))
+            }
+            // A filter leaves a non-array as it is, and count() of it is null.
+            _ => Ok(Value::Null),
+        }))
     }
 
     /// An operand: borrowed when [`Context::peek`] can, evaluated otherwise.

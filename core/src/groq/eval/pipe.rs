@@ -8,6 +8,7 @@ use super::compare::total_compare;
 use super::{Context, EvalResult, Scope};
 use crate::groq::ast::{BinaryOp, Expr};
 use crate::groq::error::EvalError;
+use crate::groq::object::KeyPath;
 use crate::groq::text;
 use crate::groq::value::Value;
 
@@ -50,12 +51,21 @@ pub fn order(
             e => e,
         });
     }
-    // Every key evaluated once, row-major: keys[i * width + k].
+    // Every key evaluated once, row-major: keys[i * width + k]. Keys that
+    // are attribute paths (`views`, `author.name`) are read directly.
+    let paths: Vec<Option<KeyPath>> = exprs.iter().map(|e| attribute_path(e)).collect();
     let mut keys: Vec<Value> = Vec::with_capacity(n * width);
     for item in items.iter() {
+        if paths.iter().all(Option::is_some) {
+            keys.extend(paths.iter().flatten().map(|p| p.get(item).clone()));
+            continue;
+        }
         let inner = scope.nested(Cow::Borrowed(item));
-        for expr in &exprs {
-            keys.push(ctx.operand(expr, &inner)?.into_owned());
+        for (expr, path) in exprs.iter().zip(&paths) {
+            keys.push(match path {
+                Some(path) => path.get(item).clone(),
+                None => ctx.operand(expr, &inner)?.into_owned(),
+            });
         }
     }
     let compare = |&a: &usize, &b: &usize| {
@@ -82,6 +92,24 @@ pub fn order(
     Ok(Value::array(
         index.into_iter().map(|i| items[i].clone()).collect(),
     ))
+}
+
+/// `a.b.c` read from `@`, as a prepared path.
+fn attribute_path(expr: &Expr) -> Option<KeyPath> {
+    let mut names = Vec::new();
+    let mut e = expr;
+    loop {
+        match e {
+            Expr::Attribute { base, name } => {
+                names.push(name.as_ref());
+                e = base;
+            }
+            Expr::Group(inner) => e = inner,
+            Expr::This if !names.is_empty() => break,
+            _ => return None,
+        }
+    }
+    Some(KeyPath::new(names.into_iter().rev()))
 }
 
 fn score(ctx: &Context, items: &Arc<Vec<Value>>, args: &[Expr], scope: &Scope<'_>) -> EvalResult {

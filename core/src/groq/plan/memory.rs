@@ -4,84 +4,133 @@
 //! tree per document, and without copying a value.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList};
 use crate::groq::eval::has_reference;
+use crate::groq::object::KeyPath;
 use crate::groq::value::Value;
 
-impl Predicate {
+/// A predicate compiled for documents in memory: one closure per atom, with
+/// keys prepared and constants converted once, so testing a document is a
+/// few lookups and comparisons.
+pub struct Matcher(Test);
+
+type Test = Box<dyn Fn(&Value) -> Option<bool> + Send + Sync>;
+
+impl Matcher {
     /// GROQ's value of the predicate for `doc`: `Some(true)`, `Some(false)`
-    /// or `None` for null. Unlike the SQL renderings, `References` is exact
-    /// here (it is GROQ's own search).
+    /// or `None` for null. Unlike the SQL renderings, `references()` is
+    /// exact here (it is GROQ's own search).
     pub fn matches(&self, doc: &Value) -> Option<bool> {
-        match self {
-            Predicate::Equals { path, value } => Some(equals(value, field(doc, path))),
-            Predicate::Compare { path, op, value } => {
-                let ordering = match (value, field(doc, path)) {
-                    (Ordered::Number(n), Value::Number(x)) => x.partial_cmp(n)?,
-                    (Ordered::String(s), Value::String(x)) => x.as_bytes().cmp(s.as_bytes()),
-                    _ => return None,
-                };
-                Some(match op {
-                    Order::Lt => ordering == Ordering::Less,
-                    Order::LtEq => ordering != Ordering::Greater,
-                    Order::Gt => ordering == Ordering::Greater,
-                    Order::GtEq => ordering != Ordering::Less,
-                })
+        (self.0)(doc)
+    }
+}
+
+impl Predicate {
+    pub fn matcher(&self) -> Matcher {
+        Matcher(compile(self))
+    }
+}
+
+fn compile(predicate: &Predicate) -> Test {
+    match predicate {
+        Predicate::Equals { path, value } => {
+            let path = key_path(path);
+            match value.clone() {
+                Scalar::String(want) => Box::new(move |doc| {
+                    Some(matches!(path.get(doc), Value::String(s) if **s == *want))
+                }),
+                Scalar::Number(want) => Box::new(move |doc| {
+                    Some(matches!(path.get(doc), Value::Number(n) if *n == want))
+                }),
+                Scalar::Bool(want) => {
+                    Box::new(move |doc| Some(matches!(path.get(doc), Value::Bool(b) if *b == want)))
+                }
+                Scalar::Null => Box::new(move |doc| Some(path.get(doc).is_null())),
             }
-            Predicate::In { path, values } => {
-                let v = field(doc, path);
-                Some(match values {
-                    ScalarList::Strings(list) => {
-                        matches!(v, Value::String(s) if list.iter().any(|l| l.as_str() == &**s))
-                    }
-                    ScalarList::Numbers(list) => {
-                        matches!(v, Value::Number(n) if list.contains(n))
-                    }
-                })
+        }
+        Predicate::Compare { path, op, value } => {
+            let path = key_path(path);
+            let op = *op;
+            let test = move |o: Ordering| match op {
+                Order::Lt => o == Ordering::Less,
+                Order::LtEq => o != Ordering::Greater,
+                Order::Gt => o == Ordering::Greater,
+                Order::GtEq => o != Ordering::Less,
+            };
+            match value.clone() {
+                Ordered::Number(want) => Box::new(move |doc| match path.get(doc) {
+                    Value::Number(n) => n.partial_cmp(&want).map(test),
+                    _ => None,
+                }),
+                Ordered::String(want) => Box::new(move |doc| match path.get(doc) {
+                    Value::String(s) => Some(test(s.as_bytes().cmp(want.as_bytes()))),
+                    _ => None,
+                }),
             }
-            Predicate::Contains { path, value } => match field(doc, path) {
-                Value::Array(items) => Some(items.iter().any(|item| equals(value, item))),
+        }
+        Predicate::In { path, values } => {
+            let path = key_path(path);
+            match values.clone() {
+                ScalarList::Strings(list) => Box::new(move |doc| {
+                    Some(
+                        matches!(path.get(doc), Value::String(s) if list.iter().any(|l| l.as_str() == &**s)),
+                    )
+                }),
+                ScalarList::Numbers(list) => Box::new(move |doc| {
+                    Some(matches!(path.get(doc), Value::Number(n) if list.contains(n)))
+                }),
+            }
+        }
+        Predicate::Contains { path, value } => {
+            let path = key_path(path);
+            let value = value.clone();
+            Box::new(move |doc| match path.get(doc) {
+                Value::Array(items) => Some(items.iter().any(|item| equals(&value, item))),
                 _ => None,
-            },
-            Predicate::Defined(path) => Some(!field(doc, path).is_null()),
-            Predicate::References(ids) => {
-                let ids: Vec<std::sync::Arc<str>> = ids.iter().map(|s| s.as_str().into()).collect();
-                Some(!ids.is_empty() && has_reference(doc, &ids))
-            }
-            // Kleene logic, as GROQ's `&&`, `||` and `!`.
-            Predicate::And(a, b) => match a.matches(doc) {
+            })
+        }
+        Predicate::Defined(path) => {
+            let path = key_path(path);
+            Box::new(move |doc| Some(!path.get(doc).is_null()))
+        }
+        Predicate::References(ids) => {
+            let ids: Vec<Arc<str>> = ids.iter().map(|s| Arc::from(s.as_str())).collect();
+            Box::new(move |doc| Some(!ids.is_empty() && has_reference(doc, &ids)))
+        }
+        // Kleene logic, as GROQ's `&&`, `||` and `!`.
+        Predicate::And(a, b) => {
+            let (a, b) = (compile(a), compile(b));
+            Box::new(move |doc| match a(doc) {
                 Some(false) => Some(false),
-                left => match (left, b.matches(doc)) {
+                left => match (left, b(doc)) {
                     (_, Some(false)) => Some(false),
                     (Some(true), Some(true)) => Some(true),
                     _ => None,
                 },
-            },
-            Predicate::Or(a, b) => match a.matches(doc) {
+            })
+        }
+        Predicate::Or(a, b) => {
+            let (a, b) = (compile(a), compile(b));
+            Box::new(move |doc| match a(doc) {
                 Some(true) => Some(true),
-                left => match (left, b.matches(doc)) {
+                left => match (left, b(doc)) {
                     (_, Some(true)) => Some(true),
                     (Some(false), Some(false)) => Some(false),
                     _ => None,
                 },
-            },
-            Predicate::Not(a) => a.matches(doc).map(|b| !b),
+            })
+        }
+        Predicate::Not(a) => {
+            let a = compile(a);
+            Box::new(move |doc| a(doc).map(|b| !b))
         }
     }
 }
 
-/// The value at `path`, null when any step is missing or not an object.
-fn field<'v>(doc: &'v Value, path: &FieldPath) -> &'v Value {
-    static NULL: Value = Value::Null;
-    let mut v = doc;
-    for segment in path.segments() {
-        v = match v {
-            Value::Object(o) => o.get(segment).unwrap_or(&NULL),
-            _ => return &NULL,
-        };
-    }
-    v
+fn key_path(path: &FieldPath) -> KeyPath {
+    KeyPath::new(path.segments().iter().map(String::as_str))
 }
 
 /// GROQ's `==` between a constant and a value.
@@ -145,10 +194,11 @@ mod tests {
                 .unwrap_or_else(|| panic!("{filter} pushes down"));
             assert!(plan.complete, "{filter} is complete");
             let expected = evaluate_json(&query, &docs, &QueryOptions::default()).expect("runs");
+            let matcher = plan.predicate.matcher();
             let kept: Vec<serde_json::Value> = values
                 .iter()
                 .zip(&docs)
-                .filter(|(v, _)| plan.predicate.matches(v) == Some(true))
+                .filter(|(v, _)| matcher.matches(v) == Some(true))
                 .map(|(_, d)| d.clone())
                 .collect();
             assert_eq!(serde_json::Value::Array(kept), expected, "{filter}");

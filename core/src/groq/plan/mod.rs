@@ -34,6 +34,7 @@ mod sql;
 mod sqlite;
 
 pub use extract::{plan_filter, pushdown, Pushdown};
+pub use memory::Matcher;
 pub use postgres::to_postgres;
 pub use predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList};
 pub use query::{document_filter, reads_dataset};

@@ -1,0 +1,122 @@
+//! Evaluating straight into JSON text.
+//!
+//! A query's result is usually sent, not kept. The commonest shape,
+//! `*[...]{a, "b": c->d}`, would otherwise build one object per element only
+//! to serialize and free it: here a projection over an array writes each
+//! attribute as it is evaluated, reading fields borrowed from the documents.
+//! Everything else is evaluated as usual and its value serialized. The text
+//! is the same either way (the conformance suite checks: its wasm run goes
+//! through here, its native run through values).
+
+use std::borrow::Cow;
+
+use super::{Context, EvalError, Scope};
+use crate::groq::ast::{Expr, ObjectAttribute};
+use crate::groq::value::Value;
+
+impl Context {
+    /// Appends the JSON text of `expr`'s value to `out`.
+    pub fn write_json(
+        &self,
+        expr: &Expr,
+        scope: &Scope<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EvalError> {
+        match expr {
+            Expr::Map { base, expr: each } if writes_itself(each) => {
+                let base = self.eval(base, scope)?;
+                let Value::Array(items) = base else {
+                    out.extend_from_slice(b"null");
+                    return Ok(());
+                };
+                self.charge(items.len() as u64)?;
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let inner = scope.hidden(Cow::Borrowed(item));
+                    self.write_json(each, &inner, out)?;
+                }
+                out.push(b']');
+                Ok(())
+            }
+            Expr::Projection { base, object } => match &**object {
+                Expr::Object(attributes) if distinct_entries(attributes) => {
+                    let base = self.operand(base, scope)?;
+                    if !matches!(*base, Value::Object(_)) {
+                        out.extend_from_slice(b"null");
+                        return Ok(());
+                    }
+                    let inner = scope.nested(base);
+                    out.push(b'{');
+                    let entries = attributes.iter().filter_map(|a| match a {
+                        ObjectAttribute::Entry { key, value } => Some((key, value)),
+                        ObjectAttribute::Splat(_) => None,
+                    });
+                    for (i, (key, value)) in entries.enumerate() {
+                        if i > 0 {
+                            out.push(b',');
+                        }
+                        write_str(key, out)?;
+                        out.push(b':');
+                        match self.peek(value, &inner) {
+                            Some(v) => write_value(v, out)?,
+                            None => self.write_json(value, &inner, out)?,
+                        }
+                    }
+                    out.push(b'}');
+                    Ok(())
+                }
+                _ => serialize(&self.eval(expr, scope)?, out),
+            },
+            _ => write_value(&self.eval(expr, scope)?, out),
+        }
+    }
+}
+
+/// Whether [`Context::write_json`] has a way of its own for `expr`.
+fn writes_itself(expr: &Expr) -> bool {
+    matches!(expr, Expr::Projection { object, .. }
+        if matches!(&**object, Expr::Object(attributes) if distinct_entries(attributes)))
+}
+
+/// An object literal of plain `key: value` entries with no key twice (a
+/// repeated key or a splat could overwrite an earlier attribute, which only
+/// building the object gets right). Projections are short, and this runs per
+/// element: compared pairwise, without allocating.
+fn distinct_entries(attributes: &[ObjectAttribute]) -> bool {
+    attributes.iter().enumerate().all(|(i, a)| match a {
+        ObjectAttribute::Entry { key, .. } => attributes[..i].iter().all(|b| match b {
+            ObjectAttribute::Entry { key: other, .. } => other != key,
+            ObjectAttribute::Splat(_) => false,
+        }),
+        ObjectAttribute::Splat(_) => false,
+    })
+}
+
+/// A JSON string. Most keys and values need no escaping; those are copied
+/// as they are, the rest go through serde_json.
+fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), EvalError> {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return serialize(s, out);
+    }
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+    Ok(())
+}
+
+/// A value read from the documents: strings the quick way.
+fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), EvalError> {
+    match v {
+        Value::String(s) => write_str(s, out),
+        other => serialize(other, out),
+    }
+}
+
+fn serialize<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), EvalError> {
+    serde_json::to_writer(out, value)
+        .map_err(|e| EvalError::execution(format!("the result cannot be written as JSON: {e}")))
+}
