@@ -17,11 +17,18 @@ const iterations = Number(iterArg || 20)
 const dataset = readFileSync(datasetPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
 const native = readFileSync(nativePath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
 
+// The median of `iterations` timed runs after one warm-up (shared machines:
+// a median shrugs off a neighbour's burst).
 function time(fn) {
-  fn() // warm-up
-  const start = performance.now()
-  for (let i = 0; i < iterations; i++) fn()
-  return (performance.now() - start) / iterations
+  fn()
+  const times = []
+  for (let i = 0; i < Math.max(1, iterations); i++) {
+    const start = performance.now()
+    fn()
+    times.push(performance.now() - start)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]
 }
 
 // Core's wasm module: a C ABI (qanat_alloc / qanat_call / qanat_dealloc), no imports.
@@ -64,7 +71,7 @@ for (const { name, query, ms: nativeMs } of native) {
 }
 
 const f = (n) => n.toFixed(2).padStart(9)
-console.log(`GROQ on ${dataset.length} documents, mean of ${iterations} runs (ms); ratios are groq-js time / Qanat time`)
+console.log(`GROQ on ${dataset.length} documents, median of ${iterations} runs (ms); ratios are groq-js time / Qanat time`)
 console.log(`${'query'.padEnd(26)} ${'groq-js'.padStart(9)} ${'wasm'.padStart(9)} ${'native'.padStart(9)}  wasm x   native x`)
 for (const r of rows) {
   console.log(`${r.name.padEnd(26)} ${f(r.jsMs)} ${f(r.wasmMs)} ${f(r.nativeMs)}  ${(r.jsMs / r.wasmMs).toFixed(1).padStart(6)}  ${(r.jsMs / r.nativeMs).toFixed(1).padStart(8)}`)

@@ -10,6 +10,8 @@
 
 use std::sync::Arc;
 
+use super::object::Key;
+
 /// A parsed query: custom function declarations, then the expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
@@ -57,7 +59,8 @@ pub enum Expr {
     /// `base.name`, `base["name"]`, or `name`
     Attribute {
         base: Box<Expr>,
-        name: Arc<str>,
+        /// Prepared for lookups in many objects (see [`Key`]).
+        name: Key,
     },
     /// `base[3]`, `base[-1]`
     Element {
@@ -86,7 +89,7 @@ pub enum Expr {
     /// `base->` and `base->name`
     Deref {
         base: Box<Expr>,
-        attribute: Option<Arc<str>>,
+        attribute: Option<Key>,
     },
     /// For each element of `base` (an array), `expr` with the element as `@` (no new scope:
     /// `@` here is the traversal subject, not a nested scope).

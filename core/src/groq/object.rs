@@ -9,16 +9,59 @@
 //! words, and most keys, being short, never need a byte comparison.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
 use super::hash::BuildKeyHasher;
 use super::value::Value;
 
 /// A key prepared for [`Object::get_key`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Key {
     name: Arc<str>,
     print: u64,
+    /// Where the key was found last time. Documents of one type list their
+    /// keys in the same order, so the next document usually has it there
+    /// too, and the scan is skipped. (Atomic only so that a compiled filter
+    /// can be shared; relaxed loads and stores are plain moves.)
+    hint: AtomicUsize,
+}
+
+impl Clone for Key {
+    fn clone(&self) -> Key {
+        Key {
+            name: self.name.clone(),
+            print: self.print,
+            hint: AtomicUsize::new(self.hint.load(Relaxed)),
+        }
+    }
+}
+
+/// Keys compare by name: the fingerprint follows from it and the hint is a cache.
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.name == other.name
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl From<&str> for Key {
+    fn from(name: &str) -> Key {
+        Key::new(name)
+    }
 }
 
 impl Key {
@@ -26,10 +69,16 @@ impl Key {
         Key {
             name: Arc::from(name),
             print: fingerprint(name),
+            hint: AtomicUsize::new(0),
         }
     }
 
     pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// The name as the shared string object keys are made of.
+    pub fn shared(&self) -> &Arc<str> {
         &self.name
     }
 }
@@ -112,20 +161,24 @@ impl Object {
     /// As [`Object::get`], with the key's fingerprint computed beforehand:
     /// for one key looked up in thousands of documents.
     pub fn get_key(&self, key: &Key) -> Option<&Value> {
+        let hint = key.hint.load(Relaxed);
+        if let Some(e) = self.entries.get(hint) {
+            if e.print == key.print && same_key(&e.key, &key.name) {
+                return Some(&e.value);
+            }
+        }
         let i = match &self.index {
             Some(index) => index.get(key.name.as_ref()).copied(),
             None => self.scan(&key.name, key.print),
         }?;
+        key.hint.store(i, Relaxed);
         Some(&self.entries[i].value)
     }
 
     fn scan(&self, key: &str, print: u64) -> Option<usize> {
-        let bytes = key.as_bytes();
-        self.entries.iter().position(|e| {
-            e.print == print
-                && e.key.len() == bytes.len()
-                && (bytes.len() <= 8 || e.key.as_bytes()[8..] == bytes[8..])
-        })
+        self.entries
+            .iter()
+            .position(|e| e.print == print && same_key(&e.key, key))
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -182,6 +235,13 @@ impl Object {
         }
         self.index = Some(index);
     }
+}
+
+/// Whether two keys with equal fingerprints are equal: the fingerprint
+/// covers the first eight bytes, so only the length and the rest are left.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.len() <= 8 || a.as_bytes()[8..] == b.as_bytes()[8..])
 }
 
 /// The first eight bytes of `key` with its length mixed in: equal keys have

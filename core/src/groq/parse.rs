@@ -13,6 +13,7 @@ use pest::Parser as _;
 use super::ast::{ArrayElement, BinaryOp, Expr, FuncDecl, ObjectAttribute, Query, Span};
 use super::error::QueryParseError;
 use super::literal::unescape;
+use super::object::Key;
 use super::syntax::{GroqParser, Rule};
 use super::traversal::{self, Component};
 
@@ -516,7 +517,7 @@ fn atom(pair: Pair<'_, Rule>) -> Result<(Expr, bool)> {
         Rule::ident => (
             Expr::Attribute {
                 base: Expr::this(),
-                name: Arc::from(pair.as_str()),
+                name: Key::new(pair.as_str()),
             },
             false,
         ),
@@ -631,7 +632,9 @@ fn object(pair: Pair<'_, Rule>) -> Result<Expr> {
 /// The spec's DetermineName: the key a shorthand attribute gets.
 fn determine_name(e: &Expr) -> Option<Arc<str>> {
     match e {
-        Expr::Attribute { base, name } if matches!(**base, Expr::This) => Some(name.clone()),
+        Expr::Attribute { base, name } if matches!(**base, Expr::This) => {
+            Some(name.shared().clone())
+        }
         Expr::ArrayCoerce(base)
         | Expr::Deref { base, .. }
         | Expr::Element { base, .. }

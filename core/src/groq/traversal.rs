@@ -4,6 +4,7 @@
 //! mapped, flat-mapped or inner-mapped).
 
 use super::ast::Expr;
+use super::object::Key;
 
 /// One traversal as written.
 #[derive(Debug, Clone)]
@@ -134,8 +135,14 @@ fn apply(tree: Tree, base: Expr) -> Expr {
 fn leaf(c: Component, base: Expr) -> Expr {
     let base = Box::new(base);
     match c {
-        Component::Attribute(name) => Expr::Attribute { base, name },
-        Component::Deref(attribute) => Expr::Deref { base, attribute },
+        Component::Attribute(name) => Expr::Attribute {
+            base,
+            name: Key::new(&name),
+        },
+        Component::Deref(attribute) => Expr::Deref {
+            base,
+            attribute: attribute.map(|name| Key::new(&name)),
+        },
         Component::Element(index) => Expr::Element {
             base,
             index: Box::new(index),

@@ -204,9 +204,9 @@ fn chain(e: &Expr, body: bool, depth: usize) -> Result<Chain<'_>, String> {
         Expr::This if body => Ok((None, Vec::new())),
         Expr::Attribute { base, name } => {
             if !body && matches!(**base, Expr::This) {
-                Ok((Some(Root::Attribute(name)), Vec::new()))
+                Ok((Some(Root::Attribute(name.shared())), Vec::new()))
             } else {
-                extend(base, body, depth, Step::Attribute(name))
+                extend(base, body, depth, Step::Attribute(name.shared()))
             }
         }
         Expr::ArrayCoerce(base) => extend(base, body, depth, Step::Array),

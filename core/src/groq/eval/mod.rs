@@ -26,6 +26,7 @@ use super::dataset::Dataset;
 use super::datetime::DateTime;
 use super::error::EvalError;
 use super::hash::BuildKeyHasher;
+use super::object::Key;
 use super::plan::{self, Matcher};
 use super::value::{Object, Range, Value};
 
@@ -77,6 +78,14 @@ pub struct Context {
 }
 
 pub type EvalResult = Result<Value, EvalError>;
+
+/// `v.name`, or null.
+fn attribute(v: &Value, name: &Key) -> Value {
+    match v {
+        Value::Object(o) => o.get_key(name).cloned().unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
 
 /// What a missing attribute reads as, for borrowed reads.
 static NULL: Value = Value::Null;
@@ -186,7 +195,7 @@ impl Context {
         // Reading `@`, `^` and attribute paths is most of what a projection
         // does; it needs neither the step budget (it is bounded by the
         // query's length) nor the general dispatch.
-        if let Expr::This | Expr::Parent(_) | Expr::Attribute { .. } = expr {
+        if let Expr::This | Expr::Parent(_) | Expr::Attribute { .. } | Expr::Deref { .. } = expr {
             if let Some(v) = self.peek(expr, scope) {
                 return Ok(v.clone());
             }
@@ -208,15 +217,28 @@ impl Context {
 
     /// `@`, `^` or an attribute path from them, borrowed from the scope:
     /// what filters and sort keys read most, read without copying.
-    pub fn peek<'s>(&self, expr: &Expr, scope: &'s Scope<'_>) -> Option<&'s Value> {
+    /// Also `->` to a document the dataset holds, borrowed from it.
+    pub fn peek<'s>(&'s self, expr: &Expr, scope: &'s Scope<'_>) -> Option<&'s Value> {
         match expr {
             Expr::This => Some(scope.this.as_ref()),
             Expr::Parent(levels) => Some(scope.parent_ref(*levels)),
             Expr::Group(inner) => self.peek(inner, scope),
             Expr::Attribute { base, name } => Some(match self.peek(base, scope)? {
-                Value::Object(o) => o.get(name).unwrap_or(&NULL),
+                Value::Object(o) => o.get_key(name).unwrap_or(&NULL),
                 _ => &NULL,
             }),
+            Expr::Deref { base, attribute } => {
+                let target = match self.peek(base, scope)?.get_str("_ref") {
+                    // A partial dataset records ids it lacks: that is eval's job.
+                    Some(id) => self.dataset.lookup(id)?,
+                    None => &NULL,
+                };
+                Some(match (attribute, target) {
+                    (None, target) => target,
+                    (Some(name), Value::Object(o)) => o.get_key(name).unwrap_or(&NULL),
+                    (Some(_), _) => &NULL,
+                })
+            }
             _ => None,
         }
     }
@@ -225,7 +247,11 @@ impl Context {
     /// then runs per element without the tree walk. Compiled once per query
     /// (it binds the query's parameters, so not inside custom functions,
     /// which may also shadow `defined()` and `references()`).
-    fn compiled_filter(&self, predicate: &Expr, scope: &Scope<'_>) -> Option<Arc<Matcher>> {
+    pub(crate) fn compiled_filter(
+        &self,
+        predicate: &Expr,
+        scope: &Scope<'_>,
+    ) -> Option<Arc<Matcher>> {
         if !self.functions.is_empty()
             || Arc::as_ptr(scope.params) as usize != self.root_params.get()
         {
@@ -266,7 +292,7 @@ impl Context {
 
     /// An operand: borrowed when [`Context::peek`] can, evaluated otherwise.
     pub fn operand<'s>(
-        &self,
+        &'s self,
         expr: &Expr,
         scope: &'s Scope<'_>,
     ) -> Result<Cow<'s, Value>, EvalError> {
@@ -304,8 +330,8 @@ impl Context {
             }
             Expr::Object(attributes) => self.object(attributes, scope)?,
             Expr::Attribute { base, name } => match self.peek(base, scope) {
-                Some(v) => v.get(name),
-                None => self.eval(base, scope)?.get(name),
+                Some(v) => attribute(v, name),
+                None => attribute(&self.eval(base, scope)?, name),
             },
             Expr::Element { base, index } => {
                 let base = self.eval(base, scope)?;
@@ -399,7 +425,7 @@ impl Context {
                     return Ok(Value::Null);
                 };
                 match (self.dataset.lookup(id), attribute) {
-                    (Some(target), Some(name)) => target.get(name),
+                    (Some(target), Some(name)) => self::attribute(target, name),
                     (Some(target), None) => target.clone(),
                     (None, _) => self.document(id),
                 }
