@@ -17,10 +17,11 @@ const iterations = Number(iterArg || 20)
 const dataset = readFileSync(datasetPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
 const native = readFileSync(nativePath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
 
-// The median of `iterations` timed runs after one warm-up (shared machines:
-// a median shrugs off a neighbour's burst).
+// The median of `iterations` timed runs (shared machines: a median shrugs
+// off a neighbour's burst), after enough warm-up runs for V8 to optimize the
+// code, so groq-js is measured at its best.
 function time(fn) {
-  fn()
+  for (let i = 0; i < 10; i++) fn()
   const times = []
   for (let i = 0; i < Math.max(1, iterations); i++) {
     const start = performance.now()

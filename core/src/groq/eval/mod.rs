@@ -26,7 +26,7 @@ use super::dataset::Dataset;
 use super::datetime::DateTime;
 use super::error::EvalError;
 use super::hash::BuildKeyHasher;
-use super::object::Key;
+use super::object::{Key, KeyPath};
 use super::plan::{self, Matcher};
 use super::value::{Object, Range, Value};
 
@@ -78,6 +78,24 @@ pub struct Context {
 }
 
 pub type EvalResult = Result<Value, EvalError>;
+
+/// `a.b.c` read from `@`, as a prepared path.
+pub(crate) fn attribute_path(expr: &Expr) -> Option<KeyPath> {
+    let mut names = Vec::new();
+    let mut e = expr;
+    loop {
+        match e {
+            Expr::Attribute { base, name } => {
+                names.push(name.as_ref());
+                e = base;
+            }
+            Expr::Group(inner) => e = inner,
+            Expr::This if !names.is_empty() => break,
+            _ => return None,
+        }
+    }
+    Some(KeyPath::new(names.into_iter().rev()))
+}
 
 /// `v.name`, or null.
 fn attribute(v: &Value, name: &Key) -> Value {
@@ -373,11 +391,31 @@ impl Context {
                         Some(s),
                         Some(e),
                     ) if &**name == "order" && s >= 0.0 && e >= 0.0 => {
-                        match self.eval(inner, scope)? {
+                        let limit = (e as usize).saturating_add(usize::from(!*exclusive));
+                        // `*[filter] | order(...)`: sort the elements that
+                        // pass, without collecting them into an array first.
+                        let (source, matcher) = match &**inner {
+                            Expr::Filter {
+                                base: source,
+                                predicate,
+                            } => match self.compiled_filter(predicate, scope) {
+                                Some(m) => (&**source, Some(m)),
+                                None => (&**inner, None),
+                            },
+                            _ => (&**inner, None),
+                        };
+                        match self.eval(source, scope)? {
                             Value::Array(items) => {
-                                let limit = (e as usize).saturating_add(usize::from(!*exclusive));
-                                pipe::order(self, &items, args, scope, Some(limit))?
+                                let kept: Vec<&Value> = items
+                                    .iter()
+                                    .filter(|v| {
+                                        matcher.as_ref().is_none_or(|m| m.matches(v) == Some(true))
+                                    })
+                                    .collect();
+                                self.charge(items.len() as u64)?;
+                                pipe::order(self, &kept, args, scope, Some(limit))?
                             }
+                            // A filter leaves a non-array as it is; order() of one is null.
                             _ => Value::Null,
                         }
                     }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::compare::total_compare;
-use super::{Context, EvalResult, Scope};
+use super::{attribute_path, Context, EvalResult, Scope};
 use crate::groq::ast::{BinaryOp, Expr};
 use crate::groq::error::EvalError;
 use crate::groq::object::KeyPath;
@@ -20,7 +20,7 @@ pub fn call(
     scope: &Scope<'_>,
 ) -> EvalResult {
     match name {
-        "order" => order(ctx, items, args, scope, None),
+        "order" => order(ctx, &items.iter().collect::<Vec<_>>(), args, scope, None),
         "score" => score(ctx, items, args, scope),
         other => Err(EvalError::execution(format!(
             "unknown pipe function {other}()"
@@ -34,7 +34,7 @@ pub fn call(
 /// by selection instead of sorting everything.
 pub fn order(
     ctx: &Context,
-    items: &Arc<Vec<Value>>,
+    items: &[&Value],
     args: &[Expr],
     scope: &Scope<'_>,
     limit: Option<usize>,
@@ -143,24 +143,6 @@ fn top(n: usize, k: usize, compare: impl Fn(&usize, &usize) -> Ordering) -> Vec<
     }
     heap.sort_unstable_by(&compare);
     heap
-}
-
-/// `a.b.c` read from `@`, as a prepared path.
-fn attribute_path(expr: &Expr) -> Option<KeyPath> {
-    let mut names = Vec::new();
-    let mut e = expr;
-    loop {
-        match e {
-            Expr::Attribute { base, name } => {
-                names.push(name.as_ref());
-                e = base;
-            }
-            Expr::Group(inner) => e = inner,
-            Expr::This if !names.is_empty() => break,
-            _ => return None,
-        }
-    }
-    Some(KeyPath::new(names.into_iter().rev()))
 }
 
 fn score(ctx: &Context, items: &Arc<Vec<Value>>, args: &[Expr], scope: &Scope<'_>) -> EvalResult {

@@ -10,8 +10,9 @@
 
 use std::borrow::Cow;
 
-use super::{Context, EvalError, Scope};
+use super::{attribute_path, Context, EvalError, Scope};
 use crate::groq::ast::{Expr, ObjectAttribute};
+use crate::groq::object::{Key, KeyPath};
 use crate::groq::value::Value;
 
 impl Context {
@@ -45,6 +46,7 @@ impl Context {
                 // A guess at the size, to spare most of the buffer's regrowth.
                 out.reserve(items.len().saturating_mul(32));
                 out.push(b'[');
+                let plan = Projection::plan(each);
                 let mut first = true;
                 for item in items.iter() {
                     if matcher
@@ -58,7 +60,10 @@ impl Context {
                     }
                     first = false;
                     let inner = scope.hidden(Cow::Borrowed(item));
-                    self.write_json(each, &inner, out)?;
+                    match &plan {
+                        Some(plan) => self.write_projection(plan, item, &inner, out)?,
+                        None => self.write_json(each, &inner, out)?,
+                    }
                 }
                 out.push(b']');
                 Ok(())
@@ -94,6 +99,104 @@ impl Context {
             },
             _ => write_value(&self.eval(expr, scope)?, out),
         }
+    }
+}
+
+/// `{a, "b": c->d, ...}` applied to every element of an array, prepared once
+/// for all of them: each key's JSON text, and for values that are attribute
+/// paths or dereferences of one, the path with its keys.
+struct Projection<'q> {
+    fields: Vec<(Vec<u8>, Field<'q>)>,
+}
+
+enum Field<'q> {
+    /// `a.b`
+    Path(KeyPath),
+    /// `a.b->` or `a.b->c` (and the expression, for documents not at hand)
+    Deref(KeyPath, Option<Key>, &'q Expr),
+    /// Anything else, evaluated per element.
+    Other(&'q Expr),
+}
+
+impl<'q> Projection<'q> {
+    /// A plan for `@{...}` with plain, distinct entries.
+    fn plan(expr: &'q Expr) -> Option<Projection<'q>> {
+        let Expr::Projection { base, object } = expr else {
+            return None;
+        };
+        let (Expr::This, Expr::Object(attributes)) = (&**base, &**object) else {
+            return None;
+        };
+        if !distinct_entries(attributes) {
+            return None;
+        }
+        let mut fields = Vec::with_capacity(attributes.len());
+        for attribute in attributes {
+            let ObjectAttribute::Entry { key, value } = attribute else {
+                return None;
+            };
+            let mut key_json = Vec::with_capacity(key.len() + 3);
+            write_str(key, &mut key_json).ok()?;
+            key_json.push(b':');
+            let field = match value {
+                Expr::Deref { base, attribute } => match attribute_path(base) {
+                    Some(path) => Field::Deref(path, attribute.clone(), value),
+                    None => Field::Other(value),
+                },
+                other => match attribute_path(other) {
+                    Some(path) => Field::Path(path),
+                    None => Field::Other(value),
+                },
+            };
+            fields.push((key_json, field));
+        }
+        Some(Projection { fields })
+    }
+}
+
+impl Context {
+    /// One element through a [`Projection`]; `scope` is the map's scope for it.
+    fn write_projection(
+        &self,
+        plan: &Projection<'_>,
+        item: &Value,
+        scope: &Scope<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EvalError> {
+        if !matches!(item, Value::Object(_)) {
+            out.extend_from_slice(b"null");
+            return Ok(());
+        }
+        // The scope the projection's attributes see, as `write_json` makes it.
+        let inner = scope.nested(Cow::Borrowed(item));
+        out.push(b'{');
+        for (i, (key_json, field)) in plan.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key_json);
+            match field {
+                Field::Path(path) => write_value(path.get(item), out)?,
+                Field::Deref(path, attribute, value) => {
+                    let target = match path.get(item).get_str("_ref") {
+                        Some(id) => self.dataset.lookup(id),
+                        None => Some(&Value::Null),
+                    };
+                    match (target, attribute) {
+                        (Some(target), None) => write_value(target, out)?,
+                        (Some(Value::Object(o)), Some(name)) => {
+                            write_value(o.get_key(name).unwrap_or(&Value::Null), out)?
+                        }
+                        (Some(_), Some(_)) => out.extend_from_slice(b"null"),
+                        // Not held by a partial dataset: eval records the id.
+                        (None, _) => self.write_json(value, &inner, out)?,
+                    }
+                }
+                Field::Other(value) => self.write_json(value, &inner, out)?,
+            }
+        }
+        out.push(b'}');
+        Ok(())
     }
 }
 
