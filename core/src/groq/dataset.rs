@@ -22,6 +22,9 @@ pub struct Dataset {
     by_id: HashMap<Arc<str>, Value, BuildKeyHasher>,
     /// Whether `by_id` holds every document there is.
     complete: bool,
+    /// `_type` → positions in `everything`, ascending: `*[_type == "post"]`
+    /// visits the posts only.
+    by_type: HashMap<Arc<str>, Vec<u32>, BuildKeyHasher>,
 }
 
 impl Default for Dataset {
@@ -53,8 +56,20 @@ impl Dataset {
             everything: Arc::new(Vec::new()),
             by_id: HashMap::default(),
             complete: true,
+            by_type: HashMap::default(),
         };
         dataset.add_known(docs.iter().cloned());
+        for (i, doc) in docs.iter().enumerate() {
+            // Past u32::MAX documents the index stops growing: lookups then
+            // fall back to visiting every document (see `positions_of_type`).
+            let (Some(Value::String(t)), Ok(i)) = (
+                doc.as_object().and_then(|o| o.get("_type")),
+                u32::try_from(i),
+            ) else {
+                continue;
+            };
+            dataset.by_type.entry(t.clone()).or_default().push(i);
+        }
         dataset.everything = docs;
         dataset
     }
@@ -70,6 +85,15 @@ impl Dataset {
     /// The documents `*` stands for.
     pub fn documents(&self) -> &Arc<Vec<Value>> {
         &self.everything
+    }
+
+    /// Positions in [`Dataset::documents`] of the documents with this
+    /// `_type`, ascending; `None` when the index cannot say.
+    pub fn positions_of_type(&self, t: &str) -> Option<&[u32]> {
+        if u32::try_from(self.everything.len()).is_err() {
+            return None;
+        }
+        Some(self.by_type.get(t).map(Vec::as_slice).unwrap_or(&[]))
     }
 
     pub fn is_complete(&self) -> bool {

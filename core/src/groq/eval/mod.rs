@@ -3,6 +3,7 @@
 
 mod compare;
 pub mod diff;
+mod filtered;
 mod functions;
 mod hoist;
 mod ops;
@@ -290,17 +291,12 @@ impl Context {
     /// `count(base[filter])` without building the filtered array, when the
     /// filter compiles to a predicate.
     pub fn count_filter(&self, expr: &Expr, scope: &Scope<'_>) -> Option<EvalResult> {
-        let Expr::Filter { base, predicate } = expr else {
+        let (base, Some(matcher)) = self.filtered_source(expr, scope) else {
             return None;
         };
-        let plan = self.compiled_filter(predicate, scope)?;
         Some(self.eval(base, scope).and_then(|base| match base {
             Value::Array(items) => {
-                self.charge(items.len() as u64)?;
-                let n = items
-                    .iter()
-                    .filter(|item| plan.matches(item) == Some(true))
-                    .count();
+                let n = self.kept(&items, Some(&matcher))?.len();
                 Ok(Value::Number(n as f64))
             }
             // A filter leaves a non-array as it is, and count() of it is null.
@@ -394,25 +390,10 @@ impl Context {
                         let limit = (e as usize).saturating_add(usize::from(!*exclusive));
                         // `*[filter] | order(...)`: sort the elements that
                         // pass, without collecting them into an array first.
-                        let (source, matcher) = match &**inner {
-                            Expr::Filter {
-                                base: source,
-                                predicate,
-                            } => match self.compiled_filter(predicate, scope) {
-                                Some(m) => (&**source, Some(m)),
-                                None => (&**inner, None),
-                            },
-                            _ => (&**inner, None),
-                        };
+                        let (source, matcher) = self.filtered_source(inner, scope);
                         match self.eval(source, scope)? {
                             Value::Array(items) => {
-                                let kept: Vec<&Value> = items
-                                    .iter()
-                                    .filter(|v| {
-                                        matcher.as_ref().is_none_or(|m| m.matches(v) == Some(true))
-                                    })
-                                    .collect();
-                                self.charge(items.len() as u64)?;
+                                let kept = self.kept(&items, matcher.as_deref())?;
                                 pipe::order(self, &kept, args, scope, Some(limit))?
                             }
                             // A filter leaves a non-array as it is; order() of one is null.
@@ -431,10 +412,9 @@ impl Context {
                 let Value::Array(items) = base else {
                     return Ok(base);
                 };
-                if let Some(plan) = self.compiled_filter(predicate, scope) {
-                    self.charge(items.len() as u64)?;
-                    let kept = items.iter().filter(|item| plan.matches(item) == Some(true));
-                    return Ok(Value::array(kept.cloned().collect()));
+                if let Some(matcher) = self.compiled_filter(predicate, scope) {
+                    let kept = self.kept(&items, Some(&matcher))?;
+                    return Ok(Value::array(kept.into_iter().cloned().collect()));
                 }
                 let mut out = Vec::new();
                 for item in items.iter() {

@@ -27,38 +27,21 @@ impl Context {
             Expr::Map { base, expr: each } if writes_itself(each) => {
                 // `*[filter]{...}`: elements are tested and written in one
                 // pass, without collecting the filtered array first.
-                let (source, matcher) = match &**base {
-                    Expr::Filter {
-                        base: source,
-                        predicate,
-                    } => match self.compiled_filter(predicate, scope) {
-                        Some(m) => (&**source, Some(m)),
-                        None => (&**base, None),
-                    },
-                    _ => (&**base, None),
-                };
+                let (source, matcher) = self.filtered_source(base, scope);
                 // (A filter leaves a non-array as it is, and a map of one is null.)
                 let Value::Array(items) = self.eval(source, scope)? else {
                     out.extend_from_slice(b"null");
                     return Ok(());
                 };
-                self.charge(items.len() as u64)?;
+                let kept = self.kept(&items, matcher.as_deref())?;
                 // A guess at the size, to spare most of the buffer's regrowth.
-                out.reserve(items.len().saturating_mul(32));
+                out.reserve(kept.len().saturating_mul(32));
                 out.push(b'[');
                 let plan = Projection::plan(each);
-                let mut first = true;
-                for item in items.iter() {
-                    if matcher
-                        .as_ref()
-                        .is_some_and(|m| m.matches(item) != Some(true))
-                    {
-                        continue;
-                    }
-                    if !first {
+                for (i, item) in kept.into_iter().enumerate() {
+                    if i > 0 {
                         out.push(b',');
                     }
-                    first = false;
                     let inner = scope.hidden(Cow::Borrowed(item));
                     match &plan {
                         Some(plan) => self.write_projection(plan, item, &inner, out)?,

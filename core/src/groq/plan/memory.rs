@@ -14,7 +14,14 @@ use crate::groq::value::Value;
 /// A predicate compiled for documents in memory: one closure per atom, with
 /// keys prepared and constants converted once, so testing a document is a
 /// few lookups and comparisons.
-pub struct Matcher(Test);
+pub struct Matcher {
+    test: Test,
+    /// The `_type` a document must have to match, if the predicate says so
+    /// (`_type == "post" && ...`), and the test left for documents of that
+    /// type (`None`: they all match): a store with a type index visits only
+    /// those, and does not test their type again.
+    by_type: Option<(String, Option<Test>)>,
+}
 
 type Test = Box<dyn Fn(&Value) -> Option<bool> + Send + Sync>;
 
@@ -23,13 +30,31 @@ impl Matcher {
     /// or `None` for null. Unlike the SQL renderings, `references()` is
     /// exact here (it is GROQ's own search).
     pub fn matches(&self, doc: &Value) -> Option<bool> {
-        (self.0)(doc)
+        (self.test)(doc)
+    }
+
+    /// The `_type` a matching document must have.
+    pub fn required_type(&self) -> Option<&str> {
+        self.by_type.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    /// As [`Matcher::matches`], for a document known to have the
+    /// [`Matcher::required_type`].
+    pub fn matches_of_type(&self, doc: &Value) -> Option<bool> {
+        match &self.by_type {
+            Some((_, Some(rest))) => rest(doc),
+            Some((_, None)) => Some(true),
+            None => self.matches(doc),
+        }
     }
 }
 
 impl Predicate {
     pub fn matcher(&self) -> Matcher {
-        Matcher(compile(self))
+        Matcher {
+            test: compile(self),
+            by_type: split_type(self).map(|(t, rest)| (t.to_string(), rest.as_ref().map(compile))),
+        }
     }
 }
 
@@ -133,6 +158,31 @@ fn key_path(path: &FieldPath) -> KeyPath {
     KeyPath::new(path.segments().iter().map(String::as_str))
 }
 
+/// `t` when the predicate can only be true for documents with `_type == t`,
+/// and what remains of it for those documents (`None`: nothing, they match).
+/// `_type == t && b` is `b` once the type is known (Kleene `true && b`).
+fn split_type(predicate: &Predicate) -> Option<(&str, Option<Predicate>)> {
+    match predicate {
+        Predicate::Equals {
+            path,
+            value: Scalar::String(t),
+        } if path.top_level() == Some("_type") => Some((t, None)),
+        Predicate::And(a, b) => {
+            let both = |x: Option<Predicate>, y: Option<Predicate>| match (x, y) {
+                (Some(x), Some(y)) => Some(Predicate::and(x, y)),
+                (x, y) => x.or(y),
+            };
+            if let Some((t, rest)) = split_type(a) {
+                Some((t, both(rest, Some((**b).clone()))))
+            } else {
+                let (t, rest) = split_type(b)?;
+                Some((t, both(Some((**a).clone()), rest)))
+            }
+        }
+        _ => None,
+    }
+}
+
 /// GROQ's `==` between a constant and a value.
 fn equals(scalar: &Scalar, v: &Value) -> bool {
     match (scalar, v) {
@@ -170,6 +220,8 @@ mod tests {
             "!(views > 500)",
             "views <= 12.5 || title < \"b\"",
             r#"title >= "Z" && _type == "post""#,
+            r#"_type == "post" && (views > 500 || !defined(title))"#,
+            r#"defined(views) && _type == "post" && title < "b""#,
             "defined(views)",
             "!defined(title)",
             r#"_id in ["a", "c", "zz"]"#,
@@ -202,6 +254,12 @@ mod tests {
                 .map(|(_, d)| d.clone())
                 .collect();
             assert_eq!(serde_json::Value::Array(kept), expected, "{filter}");
+            // What is left once the type is known agrees with the whole test.
+            if let Some(t) = matcher.required_type() {
+                for v in values.iter().filter(|v| v.get_str("_type") == Some(t)) {
+                    assert_eq!(matcher.matches_of_type(v), matcher.matches(v), "{filter}");
+                }
+            }
         }
     }
 }
