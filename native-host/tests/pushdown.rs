@@ -22,6 +22,7 @@ use qanat_core::groq::{
     value::Value,
     QueryOptions,
 };
+use qanat_host::store::documents::bind_all;
 use serde_json::{json, Map, Value as Json};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -448,6 +449,20 @@ fn evaluate(filter: &str, params: &Json, docs: &[Json]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The cases the planner pushes down, with their plans.
+fn pushed_cases() -> Vec<(Case, Pushdown)> {
+    let pushed: Vec<_> = cases()
+        .into_iter()
+        .filter_map(|case| plan(&case).map(|pushdown| (case, pushdown)))
+        .collect();
+    assert!(
+        pushed.len() > 100,
+        "only {} filters pushed down",
+        pushed.len()
+    );
+    pushed
+}
+
 fn plan(case: &Case) -> Option<Pushdown> {
     let query = groq::parse(&format!("*[{}]", case.filter)).expect("filter parses");
     let params: Params = case
@@ -469,18 +484,31 @@ fn ids_of(docs: &[Json]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Compares, for one dialect, what the store returned with what core alone
-/// answers; `None` when they agree.
+/// Compares what the database `db` returned (the rows' bodies as JSON text)
+/// with what core alone answers; `None` when they agree.
 fn check(
+    db: &str,
     case: &Case,
     pushdown: &Pushdown,
     sql: &SqlFilter,
-    rows: &[Json],
+    bodies: Result<Vec<String>, sqlx::Error>,
     docs: &[Json],
 ) -> Option<String> {
+    let rows: Vec<Json> = match bodies {
+        Ok(bodies) => bodies
+            .iter()
+            .map(|body| serde_json::from_str(body).expect("body is JSON"))
+            .collect(),
+        Err(e) => {
+            return Some(format!(
+                "*[{}]: {db} error {e}\n  sql: {}",
+                case.filter, sql.sql
+            ))
+        }
+    };
     let expected = evaluate(&case.filter, &case.params, docs);
-    let from_rows = evaluate(&case.filter, &case.params, rows);
-    let returned = ids_of(rows);
+    let from_rows = evaluate(&case.filter, &case.params, &rows);
+    let returned = ids_of(&rows);
     let describe = |what: &str, got: &BTreeSet<String>| {
         format!(
             "*[{}]: {what}\n  missing: {:?}\n  extra:   {:?}\n  sql: {}\n  params: {:?}",
@@ -504,6 +532,15 @@ fn check(
         ));
     }
     None
+}
+
+fn assert_no_failures(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -531,27 +568,37 @@ async fn sqlite(docs: &[Json]) -> SqlitePool {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
-    for (dataset, doc) in docs.iter().map(|d| (DATASET, d)).chain(
-        other_dataset()
-            .iter()
-            .map(|d| ("other", d))
-            .collect::<Vec<_>>(),
-    ) {
-        sqlx::query(
+    for row in rows(docs) {
+        let mut query = sqlx::query(
             "INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(dataset)
-        .bind(text(doc, "_id"))
-        .bind(text(doc, "_type"))
-        .bind(text(doc, "_rev"))
-        .bind(text(doc, "_createdAt"))
-        .bind(text(doc, "_updatedAt"))
-        .bind(doc.to_string())
-        .execute(&pool)
-        .await
-        .expect("insert into SQLite");
+        );
+        for value in row {
+            query = query.bind(value);
+        }
+        query.execute(&pool).await.expect("insert into SQLite");
     }
     pool
+}
+
+/// The rows of `documents` for `docs` and for another dataset, in column
+/// order.
+fn rows(docs: &[Json]) -> Vec<[String; 7]> {
+    let others = other_dataset();
+    docs.iter()
+        .map(|d| (DATASET, d))
+        .chain(others.iter().map(|d| ("other", d)))
+        .map(|(dataset, doc)| {
+            [
+                dataset.to_string(),
+                text(doc, "_id"),
+                text(doc, "_type"),
+                text(doc, "_rev"),
+                text(doc, "_createdAt"),
+                text(doc, "_updatedAt"),
+                doc.to_string(),
+            ]
+        })
+        .collect()
 }
 
 fn text(doc: &Json, key: &str) -> String {
@@ -561,28 +608,14 @@ fn text(doc: &Json, key: &str) -> String {
         .to_string()
 }
 
-async fn sqlite_rows(pool: &SqlitePool, filter: &SqlFilter) -> Result<Vec<Json>, sqlx::Error> {
+async fn sqlite_bodies(pool: &SqlitePool, filter: &SqlFilter) -> Result<Vec<String>, sqlx::Error> {
     let sql = format!(
         "SELECT body FROM documents WHERE dataset = ? AND ({})",
         filter.sql
     );
-    let mut query = sqlx::query(&sql).bind(DATASET);
-    for param in &filter.params {
-        query = match param {
-            SqlParam::Text(s) => query.bind(s.clone()),
-            SqlParam::Real(n) => query.bind(*n),
-            SqlParam::Bool(b) => query.bind(*b),
-            other => panic!("SQLite got a list parameter {other:?}; lists travel as JSON text"),
-        };
-    }
-    let rows = query.fetch_all(pool).await?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let body: String = row.get("body");
-            serde_json::from_str(&body).expect("body is JSON")
-        })
-        .collect())
+    let query = sqlx::query(&sql).bind(DATASET);
+    let rows = bind_all(query, &filter.params).fetch_all(pool).await?;
+    Ok(rows.iter().map(|row| row.get("body")).collect())
 }
 
 #[tokio::test]
@@ -590,12 +623,7 @@ async fn sqlite_rows_give_the_same_answer_as_core() {
     let docs = documents();
     let pool = sqlite(&docs).await;
     let mut failures = Vec::new();
-    let mut pushed = 0;
-    for case in cases() {
-        let Some(pushdown) = plan(&case) else {
-            continue;
-        };
-        pushed += 1;
+    for (case, pushdown) in pushed_cases() {
         let sql = plan::to_sqlite(&pushdown.predicate);
         // One more parameter binds the dataset.
         assert!(
@@ -604,21 +632,10 @@ async fn sqlite_rows_give_the_same_answer_as_core() {
             case.filter,
             sql.params.len()
         );
-        match sqlite_rows(&pool, &sql).await {
-            Ok(rows) => failures.extend(check(&case, &pushdown, &sql, &rows, &docs)),
-            Err(e) => failures.push(format!(
-                "*[{}]: SQLite error {e}\n  sql: {}",
-                case.filter, sql.sql
-            )),
-        }
+        let bodies = sqlite_bodies(&pool, &sql).await;
+        failures.extend(check("SQLite", &case, &pushdown, &sql, bodies, &docs));
     }
-    assert!(pushed > 100, "only {pushed} filters pushed down");
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures);
 }
 
 // ---------------------------------------------------------------------------
@@ -691,26 +708,15 @@ async fn postgres(docs: &[Json]) -> Postgres {
     .execute(&pool)
     .await
     .expect("create the documents table");
-    let others = other_dataset();
-    for (dataset, doc) in docs
-        .iter()
-        .map(|d| (DATASET, d))
-        .chain(others.iter().map(|d| ("other", d)))
-    {
-        sqlx::query(
+    for row in rows(docs) {
+        let mut query = sqlx::query(
             "INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
-        )
-        .bind(dataset)
-        .bind(text(doc, "_id"))
-        .bind(text(doc, "_type"))
-        .bind(text(doc, "_rev"))
-        .bind(text(doc, "_createdAt"))
-        .bind(text(doc, "_updatedAt"))
-        .bind(doc.to_string())
-        .execute(&pool)
-        .await
-        .expect("insert into PostgreSQL");
+        );
+        for value in row {
+            query = query.bind(value);
+        }
+        query.execute(&pool).await.expect("insert into PostgreSQL");
     }
     Postgres {
         admin,
@@ -729,7 +735,7 @@ impl Postgres {
     }
 }
 
-async fn postgres_rows(pg: &Postgres, filter: &SqlFilter) -> Result<Vec<Json>, sqlx::Error> {
+async fn postgres_bodies(pg: &Postgres, filter: &SqlFilter) -> Result<Vec<String>, sqlx::Error> {
     let sql = format!(
         "SELECT body::text AS body FROM documents WHERE dataset = $1 AND ({})",
         filter.sql
@@ -745,44 +751,24 @@ async fn postgres_rows(pg: &Postgres, filter: &SqlFilter) -> Result<Vec<Json>, s
         };
     }
     let rows = query.fetch_all(&pg.pool).await?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let body: String = row.get("body");
-            serde_json::from_str(&body).expect("body is JSON")
-        })
-        .collect())
+    Ok(rows.iter().map(|row| row.get("body")).collect())
 }
 
 #[tokio::test]
 async fn postgres_rows_give_the_same_answer_as_core() {
     let docs = documents();
+    // Before the database exists, so a failing assertion leaves nothing behind.
+    let pushed = pushed_cases();
     let pg = postgres(&docs).await;
     let mut failures = Vec::new();
-    let mut pushed = 0;
-    for case in cases() {
-        let Some(pushdown) = plan(&case) else {
-            continue;
-        };
-        pushed += 1;
+    for (case, pushdown) in pushed {
         let sql = plan::to_postgres(&pushdown.predicate, 2);
-        match postgres_rows(&pg, &sql).await {
-            Ok(rows) => failures.extend(check(&case, &pushdown, &sql, &rows, &docs)),
-            Err(e) => failures.push(format!(
-                "*[{}]: PostgreSQL error {e}\n  sql: {}",
-                case.filter, sql.sql
-            )),
-        }
+        let bodies = postgres_bodies(&pg, &sql).await;
+        failures.extend(check("PostgreSQL", &case, &pushdown, &sql, bodies, &docs));
     }
     // Dropped before asserting, so a failing run leaves nothing behind.
     let dropped = pg.drop_database().await;
-    assert!(pushed > 100, "only {pushed} filters pushed down");
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures);
     dropped.expect("drop the scratch database");
 }
 

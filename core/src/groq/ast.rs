@@ -184,4 +184,79 @@ impl Expr {
     pub fn this() -> Box<Expr> {
         Box::new(Expr::This)
     }
+
+    /// Calls `f` on each direct sub-expression.
+    pub fn children<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            Expr::Everything
+            | Expr::This
+            | Expr::Parent(_)
+            | Expr::Param(_)
+            | Expr::Null
+            | Expr::Bool(_)
+            | Expr::Number(_)
+            | Expr::String(_) => {}
+            Expr::Array(items) => items.iter().for_each(|i| f(&i.expr)),
+            Expr::Object(attrs) => attrs.iter().for_each(|a| match a {
+                ObjectAttribute::Entry { value, .. } => f(value),
+                ObjectAttribute::Splat(e) => f(e),
+            }),
+            Expr::Attribute { base, .. } | Expr::ArrayCoerce(base) | Expr::Deref { base, .. } => {
+                f(base)
+            }
+            Expr::Element { base, index } => {
+                f(base);
+                f(index)
+            }
+            Expr::Slice {
+                base, start, end, ..
+            } => {
+                f(base);
+                f(start);
+                f(end)
+            }
+            Expr::Filter { base, predicate } => {
+                f(base);
+                f(predicate)
+            }
+            Expr::Projection { base, object } => {
+                f(base);
+                f(object)
+            }
+            Expr::Map { base, expr } | Expr::FlatMap { base, expr } => {
+                f(base);
+                f(expr)
+            }
+            Expr::Group(inner)
+            | Expr::Not(inner)
+            | Expr::Neg(inner)
+            | Expr::Pos(inner)
+            | Expr::Asc(inner)
+            | Expr::Desc(inner) => f(inner),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Pair(a, b) => {
+                f(a);
+                f(b)
+            }
+            Expr::Binary { left, right, .. } => {
+                f(left);
+                f(right)
+            }
+            Expr::Range { start, end, .. } => {
+                f(start);
+                f(end)
+            }
+            Expr::Tuple(items) => items.iter().for_each(f),
+            Expr::Call { args, .. } => args.iter().for_each(f),
+            Expr::PipeCall { base, args, .. } => {
+                f(base);
+                args.iter().for_each(f)
+            }
+        }
+    }
+
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        self.children(&mut |child| child.walk(f));
+    }
 }

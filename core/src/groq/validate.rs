@@ -224,83 +224,24 @@ fn walk_score(query: &Query, e: &Expr) -> Result<(), QueryParseError> {
     }
 }
 
-/// Calls `f` on each direct sub-expression.
+/// Calls `f` on each direct sub-expression, looking through the `select()`
+/// a conditional attribute (`cond => {...}`) arrives as.
 fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match e {
-        Expr::Everything
-        | Expr::This
-        | Expr::Parent(_)
-        | Expr::Param(_)
-        | Expr::Null
-        | Expr::Bool(_)
-        | Expr::Number(_)
-        | Expr::String(_) => {}
-        Expr::Array(items) => items.iter().for_each(|i| f(&i.expr)),
-        Expr::Object(attrs) => attrs.iter().for_each(|a| match a {
-            ObjectAttribute::Entry { value, .. } => f(value),
-            ObjectAttribute::Splat(e) => match e {
-                // A conditional attribute `cond => {...}` arrives as select(pair).
-                Expr::Call { name, args, .. } if name.as_ref() == "select" => {
-                    args.iter().for_each(|a| match a {
-                        Expr::Pair(x, y) => {
-                            f(x);
-                            f(y)
-                        }
-                        other => f(other),
-                    })
-                }
-                other => f(other),
-            },
-        }),
-        Expr::Attribute { base, .. } | Expr::ArrayCoerce(base) | Expr::Deref { base, .. } => {
-            f(base)
-        }
-        Expr::Element { base, index } => {
-            f(base);
-            f(index)
-        }
-        Expr::Slice {
-            base, start, end, ..
-        } => {
-            f(base);
-            f(start);
-            f(end)
-        }
-        Expr::Filter { base, predicate } => {
-            f(base);
-            f(predicate)
-        }
-        Expr::Projection { base, object } => {
-            f(base);
-            f(object)
-        }
-        Expr::Map { base, expr } | Expr::FlatMap { base, expr } => {
-            f(base);
-            f(expr)
-        }
-        Expr::Group(inner)
-        | Expr::Not(inner)
-        | Expr::Neg(inner)
-        | Expr::Pos(inner)
-        | Expr::Asc(inner)
-        | Expr::Desc(inner) => f(inner),
-        Expr::And(a, b) | Expr::Or(a, b) | Expr::Pair(a, b) => {
-            f(a);
-            f(b)
-        }
-        Expr::Binary { left, right, .. } => {
-            f(left);
-            f(right)
-        }
-        Expr::Range { start, end, .. } => {
-            f(start);
-            f(end)
-        }
-        Expr::Tuple(items) => items.iter().for_each(f),
-        Expr::Call { args, .. } => args.iter().for_each(f),
-        Expr::PipeCall { base, args, .. } => {
-            f(base);
-            args.iter().for_each(f)
+    let Expr::Object(attrs) = e else {
+        return e.children(f);
+    };
+    for a in attrs {
+        match a {
+            ObjectAttribute::Splat(Expr::Call { name, args, .. }) if name.as_ref() == "select" => {
+                args.iter().for_each(|a| match a {
+                    Expr::Pair(x, y) => {
+                        f(x);
+                        f(y)
+                    }
+                    other => f(other),
+                })
+            }
+            ObjectAttribute::Entry { value: x, .. } | ObjectAttribute::Splat(x) => f(x),
         }
     }
 }

@@ -61,7 +61,8 @@ impl Store for SqliteDocuments<'_> {
     }
 }
 
-fn bind_all<'q>(
+/// Binds `params`, in order, as `to_sqlite` rendered them.
+pub fn bind_all<'q>(
     mut query: Query<'q, Sqlite, SqliteArguments<'q>>,
     params: &'q [SqlParam],
 ) -> Query<'q, Sqlite, SqliteArguments<'q>> {

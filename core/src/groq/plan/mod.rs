@@ -22,9 +22,11 @@
 //!
 //! Files: `predicate.rs` (the condition language), `extract.rs` (from the
 //! syntax tree), `query.rs` (which filter of a query may be pushed), `sql.rs`
-//! (what renderers return), `sqlite.rs` and `postgres.rs` (the dialects),
+//! (the one SQL writer and what it returns), `dialect.rs` (what the dialects
+//! spell differently), `sqlite.rs` and `postgres.rs` (the two dialects),
 //! `memory.rs` (the same predicate on a loaded document).
 
+mod dialect;
 mod extract;
 mod memory;
 mod postgres;

@@ -13,42 +13,43 @@
 //! point order as in GROQ; the database's default collation would sort by
 //! language rules.
 
-use super::predicate::{FieldPath, Ordered, Predicate, Scalar, ScalarList};
-use super::sql::{system_column, SqlFilter, SqlParam};
+use super::dialect::{Dialect, Json, Kind};
+use super::predicate::{FieldPath, Predicate, ScalarList};
+use super::sql::{render, SqlFilter, SqlParam};
 
 /// Renders `predicate` with placeholders `$first_placeholder`, `$n+1`, … (a
 /// caller that binds the dataset as `$1` passes 2).
 pub fn to_postgres(predicate: &Predicate, first_placeholder: usize) -> SqlFilter {
-    let mut w = Writer {
-        sql: String::new(),
-        params: Vec::new(),
-        first: first_placeholder,
-    };
-    w.predicate(predicate);
-    SqlFilter {
-        sql: w.sql,
-        params: w.params,
-    }
+    render(
+        &Postgres {
+            first: first_placeholder,
+        },
+        predicate,
+    )
 }
 
-struct Writer {
-    sql: String,
-    params: Vec<SqlParam>,
+struct Postgres {
     first: usize,
 }
 
-/// Postgres only accepts a bare NULL where a boolean is expected if it can
-/// infer the type; this spelling never depends on inference.
-const NULL: &str = "CAST(NULL AS BOOLEAN)";
+impl Dialect for Postgres {
+    /// Postgres only accepts a bare NULL where a boolean is expected if it
+    /// can infer the type; this spelling never depends on inference.
+    const NULL: &'static str = "CAST(NULL AS BOOLEAN)";
+    const IFNULL: &'static str = "COALESCE";
+    const STRING_ORDER: &'static str = " COLLATE \"C\"";
+    const IN_LIST: (&'static str, &'static str) = (" = ANY(", ")");
+    // Lax `.**` visits every value at every depth (arrays included, some
+    // twice), and `._ref` skips values without one. Any depth: see
+    // `Predicate::References` for why that is a superset.
+    const REFERENCES: (&'static str, &'static str) = (
+        "EXISTS (SELECT 1 FROM jsonb_path_query(body, 'lax $.**._ref') AS r(v) WHERE jsonb_typeof(r.v) = 'string' AND (r.v #>> '{}') = ANY(",
+        "))",
+    );
 
-impl Writer {
-    fn push(&mut self, s: &str) {
-        self.sql.push_str(s);
-    }
-
-    /// Writes `$n::type` for `param`; the explicit type keeps the statement
-    /// valid whatever type the driver reports for the value.
-    fn bind(&mut self, param: SqlParam) {
+    /// `$n::type`: the explicit type keeps the statement valid whatever type
+    /// the driver reports for the value.
+    fn placeholder(&self, index: usize, param: &SqlParam) -> String {
         let ty = match param {
             SqlParam::Text(_) => "text",
             SqlParam::Real(_) => "float8",
@@ -56,175 +57,53 @@ impl Writer {
             SqlParam::TextArray(_) => "text[]",
             SqlParam::RealArray(_) => "float8[]",
         };
-        let n = self.first + self.params.len();
-        self.params.push(param);
-        self.sql.push_str(&format!("${n}::{ty}"));
+        format!("${}::{ty}", self.first + index)
     }
 
-    fn bind_list(&mut self, values: &ScalarList) {
-        self.bind(match values {
+    fn list(&self, values: &ScalarList) -> SqlParam {
+        match values {
             ScalarList::Strings(items) => SqlParam::TextArray(items.clone()),
             ScalarList::Numbers(items) => SqlParam::RealArray(items.clone()),
-        });
-    }
-
-    fn predicate(&mut self, p: &Predicate) {
-        match p {
-            Predicate::And(a, b) => self.binary(a, "AND", b),
-            Predicate::Or(a, b) => self.binary(a, "OR", b),
-            Predicate::Not(a) => {
-                self.push("(NOT ");
-                self.predicate(a);
-                self.push(")");
-            }
-            Predicate::Equals { path, value } => match system_column(path) {
-                Some(column) => match value {
-                    Scalar::String(s) => {
-                        self.push(&format!("{column} = "));
-                        self.bind(SqlParam::Text(s.clone()));
-                    }
-                    // Always a string: never null, a number or a boolean.
-                    _ => self.push("FALSE"),
-                },
-                None => self.equals(path, value),
-            },
-            Predicate::Compare { path, op, value } => match (system_column(path), value) {
-                (Some(column), Ordered::String(s)) => {
-                    self.push(&format!("{column} COLLATE \"C\" {} ", op.sql()));
-                    self.bind(SqlParam::Text(s.clone()));
-                }
-                (Some(_), Ordered::Number(_)) => self.push(NULL),
-                (None, Ordered::String(s)) => {
-                    let (json, text) = (json(path), text(path));
-                    self.push(&format!(
-                        "(CASE WHEN jsonb_typeof({json}) = 'string' THEN {text} COLLATE \"C\" {} ",
-                        op.sql()
-                    ));
-                    self.bind(SqlParam::Text(s.clone()));
-                    self.push(" END)");
-                }
-                (None, Ordered::Number(n)) => {
-                    let json = json(path);
-                    self.push(&format!(
-                        "(CASE WHEN jsonb_typeof({json}) = 'number' THEN ({json})::float8 {} ",
-                        op.sql()
-                    ));
-                    self.bind(SqlParam::Real(*n));
-                    self.push(" END)");
-                }
-            },
-            Predicate::In { path, values } => match (system_column(path), values) {
-                (Some(column), ScalarList::Strings(_)) => {
-                    self.push(&format!("{column} = ANY("));
-                    self.bind_list(values);
-                    self.push(")");
-                }
-                (Some(_), ScalarList::Numbers(_)) => self.push("FALSE"),
-                (None, ScalarList::Strings(_)) => {
-                    let (json, text) = (json(path), text(path));
-                    self.push(&format!(
-                        "(CASE WHEN jsonb_typeof({json}) = 'string' THEN {text} = ANY("
-                    ));
-                    self.bind_list(values);
-                    self.push(") ELSE FALSE END)");
-                }
-                (None, ScalarList::Numbers(_)) => {
-                    let json = json(path);
-                    self.push(&format!(
-                        "(CASE WHEN jsonb_typeof({json}) = 'number' THEN ({json})::float8 = ANY("
-                    ));
-                    self.bind_list(values);
-                    self.push(") ELSE FALSE END)");
-                }
-            },
-            Predicate::Contains { path, value } => {
-                if system_column(path).is_some() {
-                    // A string is not an array.
-                    self.push(NULL);
-                    return;
-                }
-                let json = json(path);
-                self.push(&format!(
-                    "(CASE WHEN jsonb_typeof({json}) = 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements({json}) AS e(v) WHERE "
-                ));
-                match value {
-                    Scalar::Null => self.push("jsonb_typeof(e.v) = 'null'"),
-                    Scalar::Bool(b) => {
-                        self.push("CASE WHEN jsonb_typeof(e.v) = 'boolean' THEN (e.v)::boolean = ");
-                        self.bind(SqlParam::Bool(*b));
-                        self.push(" ELSE FALSE END");
-                    }
-                    Scalar::Number(n) => {
-                        self.push("CASE WHEN jsonb_typeof(e.v) = 'number' THEN (e.v)::float8 = ");
-                        self.bind(SqlParam::Real(*n));
-                        self.push(" ELSE FALSE END");
-                    }
-                    Scalar::String(s) => {
-                        self.push("jsonb_typeof(e.v) = 'string' AND (e.v #>> '{}') = ");
-                        self.bind(SqlParam::Text(s.clone()));
-                    }
-                }
-                self.push(") END)");
-            }
-            Predicate::Defined(path) => match system_column(path) {
-                Some(_) => self.push("TRUE"),
-                None => self.push(&format!(
-                    "(COALESCE(jsonb_typeof({}), 'null') <> 'null')",
-                    json(path)
-                )),
-            },
-            Predicate::References(ids) => {
-                // Lax `.**` visits every value at every depth (arrays
-                // included, some twice), and `._ref` skips values without
-                // one. Any depth: see `Predicate::References` for why that
-                // is a superset.
-                self.push(
-                    "EXISTS (SELECT 1 FROM jsonb_path_query(body, 'lax $.**._ref') AS r(v) WHERE jsonb_typeof(r.v) = 'string' AND (r.v #>> '{}') = ANY(",
-                );
-                self.bind_list(&ScalarList::Strings(ids.clone()));
-                self.push("))");
-            }
         }
     }
 
-    fn binary(&mut self, a: &Predicate, op: &str, b: &Predicate) {
-        self.push("(");
-        self.predicate(a);
-        self.push(&format!(" {op} "));
-        self.predicate(b);
-        self.push(")");
+    fn type_of(&self, json: Json) -> String {
+        format!("jsonb_typeof({})", jsonb(json))
     }
 
-    fn equals(&mut self, path: &FieldPath, value: &Scalar) {
-        let json = json(path);
-        match value {
-            // A missing field equals null too.
-            Scalar::Null => self.push(&format!(
-                "(COALESCE(jsonb_typeof({json}), 'null') = 'null')"
-            )),
-            Scalar::Bool(b) => {
-                self.push(&format!(
-                    "(CASE WHEN jsonb_typeof({json}) = 'boolean' THEN ({json})::boolean = "
-                ));
-                self.bind(SqlParam::Bool(*b));
-                self.push(" ELSE FALSE END)");
-            }
-            Scalar::Number(n) => {
-                self.push(&format!(
-                    "(CASE WHEN jsonb_typeof({json}) = 'number' THEN ({json})::float8 = "
-                ));
-                self.bind(SqlParam::Real(*n));
-                self.push(" ELSE FALSE END)");
-            }
-            Scalar::String(s) => {
-                let text = text(path);
-                self.push(&format!(
-                    "(CASE WHEN jsonb_typeof({json}) = 'string' THEN {text} = "
-                ));
-                self.bind(SqlParam::Text(s.clone()));
-                self.push(" ELSE FALSE END)");
-            }
+    fn is(&self, kind: Kind) -> &'static str {
+        match kind {
+            Kind::Null => "= 'null'",
+            Kind::Bool => "= 'boolean'",
+            Kind::Number => "= 'number'",
+            Kind::String => "= 'string'",
+            Kind::Array => "= 'array'",
         }
+    }
+
+    fn value(&self, json: Json, kind: Kind) -> String {
+        match (kind, json) {
+            (Kind::Bool, _) => format!("({})::boolean", jsonb(json)),
+            (Kind::Number, _) => format!("({})::float8", jsonb(json)),
+            (_, Json::Field(path)) => text(path),
+            (_, Json::Element) => "(e.v #>> '{}')".to_string(),
+        }
+    }
+
+    fn elements(&self, path: &FieldPath) -> String {
+        format!("jsonb_array_elements({}) AS e(v)", json(path))
+    }
+
+    /// `::boolean` and `::float8` fail on a `jsonb` of another type.
+    fn read_can_fail(&self, kind: Kind) -> bool {
+        matches!(kind, Kind::Bool | Kind::Number)
+    }
+}
+
+fn jsonb(value: Json) -> String {
+    match value {
+        Json::Field(path) => json(path),
+        Json::Element => "e.v".to_string(),
     }
 }
 
@@ -296,7 +175,7 @@ mod tests {
             f.sql,
             "(CASE WHEN jsonb_typeof(body->'title') = 'string' THEN (body->>'title') COLLATE \"C\" < $1::text END)"
         );
-        assert_eq!(render("_id > 1", &[], 1).sql, NULL);
+        assert_eq!(render("_id > 1", &[], 1).sql, Postgres::NULL);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Which filter of a query a store may apply while reading `*`.
 
-use crate::groq::ast::{Expr, ObjectAttribute, Query};
+use crate::groq::ast::{Expr, Query};
 
 /// The predicate of the query's `*[...]`, when the store may hand the
 /// evaluator only the documents that could pass it.
@@ -25,7 +25,7 @@ pub fn document_filter(query: &Query) -> Option<&Expr> {
     let mut everything = 0;
     let mut filter = None;
     let mut other_reads = false;
-    walk(&query.expr, &mut |e| match e {
+    query.expr.walk(&mut |e| match e {
         Expr::Everything => everything += 1,
         Expr::Filter { base, predicate } if reads_everything(base) => filter = Some(&**predicate),
         Expr::Call {
@@ -50,9 +50,9 @@ pub fn reads_dataset(query: &Query) -> bool {
         } if namespace.as_ref() == "releases" && name.as_ref() == "all" => reads = true,
         _ => {}
     };
-    walk(&query.expr, &mut visit);
+    query.expr.walk(&mut visit);
     for f in &query.functions {
-        walk(&f.body, &mut visit);
+        f.body.walk(&mut visit);
     }
     reads
 }
@@ -63,83 +63,6 @@ fn reads_everything(e: &Expr) -> bool {
         Expr::Everything => true,
         Expr::ArrayCoerce(inner) => matches!(**inner, Expr::Everything),
         _ => false,
-    }
-}
-
-/// Visits `e` and every expression inside it.
-fn walk<'a>(e: &'a Expr, visit: &mut impl FnMut(&'a Expr)) {
-    visit(e);
-    match e {
-        Expr::Everything
-        | Expr::This
-        | Expr::Parent(_)
-        | Expr::Param(_)
-        | Expr::Null
-        | Expr::Bool(_)
-        | Expr::Number(_)
-        | Expr::String(_) => {}
-        Expr::Array(elements) => elements.iter().for_each(|el| walk(&el.expr, visit)),
-        Expr::Object(attributes) => {
-            for attribute in attributes {
-                match attribute {
-                    ObjectAttribute::Entry { value, .. } => walk(value, visit),
-                    ObjectAttribute::Splat(e) => walk(e, visit),
-                }
-            }
-        }
-        Expr::Attribute { base, .. } | Expr::ArrayCoerce(base) | Expr::Deref { base, .. } => {
-            walk(base, visit)
-        }
-        Expr::Element { base, index } => {
-            walk(base, visit);
-            walk(index, visit);
-        }
-        Expr::Slice {
-            base, start, end, ..
-        } => {
-            walk(base, visit);
-            walk(start, visit);
-            walk(end, visit);
-        }
-        Expr::Filter {
-            base,
-            predicate: other,
-        }
-        | Expr::Projection {
-            base,
-            object: other,
-        }
-        | Expr::Map { base, expr: other }
-        | Expr::FlatMap { base, expr: other }
-        | Expr::And(base, other)
-        | Expr::Or(base, other)
-        | Expr::Pair(base, other)
-        | Expr::Binary {
-            left: base,
-            right: other,
-            ..
-        }
-        | Expr::Range {
-            start: base,
-            end: other,
-            ..
-        } => {
-            walk(base, visit);
-            walk(other, visit);
-        }
-        Expr::Group(inner)
-        | Expr::Not(inner)
-        | Expr::Neg(inner)
-        | Expr::Pos(inner)
-        | Expr::Asc(inner)
-        | Expr::Desc(inner) => walk(inner, visit),
-        Expr::Tuple(items) | Expr::Call { args: items, .. } => {
-            items.iter().for_each(|e| walk(e, visit))
-        }
-        Expr::PipeCall { base, args, .. } => {
-            walk(base, visit);
-            args.iter().for_each(|e| walk(e, visit));
-        }
     }
 }
 

@@ -1,4 +1,8 @@
-//! What the renderers produce, and the part of the storage schema they share.
+//! What the renderers produce, the part of the storage schema they share, and
+//! the writer that renders a [`Predicate`] through a [`Dialect`].
+
+use super::dialect::{Dialect, Json, Kind};
+use super::predicate::{FieldPath, Ordered, Predicate, Scalar, ScalarList};
 
 /// A boolean SQL expression over one row of `documents`, to be placed in a
 /// `WHERE` clause (parenthesised, it combines with other conditions). It
@@ -26,7 +30,7 @@ pub enum SqlParam {
 /// these from the body on every commit and they are never null, always
 /// strings, so `_type == "post"` can become `type = ?` and use the index on
 /// `(dataset, type)`.
-pub(super) fn system_column(path: &super::FieldPath) -> Option<&'static str> {
+fn system_column(path: &FieldPath) -> Option<&'static str> {
     Some(match path.top_level()? {
         "_id" => "id",
         "_type" => "type",
@@ -34,5 +38,211 @@ pub(super) fn system_column(path: &super::FieldPath) -> Option<&'static str> {
         "_createdAt" => "created_at",
         "_updatedAt" => "updated_at",
         _ => return None,
+    })
+}
+
+pub(super) fn render<D: Dialect>(dialect: &D, predicate: &Predicate) -> SqlFilter {
+    let mut w = Writer {
+        dialect,
+        sql: String::new(),
+        params: Vec::new(),
+    };
+    w.predicate(predicate);
+    SqlFilter {
+        sql: w.sql,
+        params: w.params,
+    }
+}
+
+struct Writer<'d, D> {
+    dialect: &'d D,
+    sql: String,
+    params: Vec<SqlParam>,
+}
+
+impl<D: Dialect> Writer<'_, D> {
+    fn push(&mut self, s: &str) {
+        self.sql.push_str(s);
+    }
+
+    fn bind(&mut self, param: SqlParam) {
+        let placeholder = self.dialect.placeholder(self.params.len(), &param);
+        self.params.push(param);
+        self.sql.push_str(&placeholder);
+    }
+
+    fn bind_list(&mut self, values: &ScalarList) {
+        let param = self.dialect.list(values);
+        self.bind(param);
+    }
+
+    fn has(&self, json: Json, kind: Kind) -> String {
+        format!("{} {}", self.dialect.type_of(json), self.dialect.is(kind))
+    }
+
+    /// `'null'` for a missing value, which GROQ does not tell from null.
+    fn type_or_null(&self, json: Json) -> String {
+        format!("{}({}, 'null')", D::IFNULL, self.dialect.type_of(json))
+    }
+
+    fn predicate(&mut self, p: &Predicate) {
+        match p {
+            Predicate::And(a, b) => self.binary(a, "AND", b),
+            Predicate::Or(a, b) => self.binary(a, "OR", b),
+            Predicate::Not(a) => {
+                self.push("(NOT ");
+                self.predicate(a);
+                self.push(")");
+            }
+            Predicate::Equals { path, value } => self.equals(path, value),
+            Predicate::Compare { path, op, value } => {
+                let (kind, param) = match value {
+                    Ordered::String(s) => (Kind::String, SqlParam::Text(s.clone())),
+                    Ordered::Number(n) => (Kind::Number, SqlParam::Real(*n)),
+                };
+                let order = if kind == Kind::String {
+                    D::STRING_ORDER
+                } else {
+                    ""
+                };
+                match system_column(path) {
+                    Some(column) if kind == Kind::String => {
+                        self.push(&format!("{column}{order} {} ", op.sql()));
+                        self.bind(param);
+                    }
+                    // A system column is always a string, never ordered
+                    // against a number.
+                    Some(_) => self.push(D::NULL),
+                    None => {
+                        self.case_when(path, kind, &format!("{order} {} ", op.sql()));
+                        self.bind(param);
+                        self.push(" END)");
+                    }
+                }
+            }
+            Predicate::In { path, values } => {
+                let kind = match values {
+                    ScalarList::Strings(_) => Kind::String,
+                    ScalarList::Numbers(_) => Kind::Number,
+                };
+                let (open, close) = D::IN_LIST;
+                match system_column(path) {
+                    Some(column) if kind == Kind::String => {
+                        self.push(&format!("{column}{open}"));
+                        self.bind_list(values);
+                        self.push(close);
+                    }
+                    Some(_) => self.push("FALSE"),
+                    None => {
+                        self.case_when(path, kind, open);
+                        self.bind_list(values);
+                        self.push(&format!("{close} ELSE FALSE END)"));
+                    }
+                }
+            }
+            Predicate::Contains { path, value } => {
+                if system_column(path).is_some() {
+                    // A string is not an array.
+                    self.push(D::NULL);
+                    return;
+                }
+                self.push(&format!(
+                    "(CASE WHEN {} THEN EXISTS (SELECT 1 FROM {} WHERE ",
+                    self.has(Json::Field(path), Kind::Array),
+                    self.dialect.elements(path)
+                ));
+                self.element_equals(value);
+                self.push(") END)");
+            }
+            Predicate::Defined(path) => match system_column(path) {
+                Some(_) => self.push("TRUE"),
+                None => {
+                    let test = self.type_or_null(Json::Field(path));
+                    self.push(&format!("({test} <> 'null')"));
+                }
+            },
+            Predicate::References(ids) => {
+                let (open, close) = D::REFERENCES;
+                self.push(open);
+                self.bind_list(&ScalarList::Strings(ids.clone()));
+                self.push(close);
+            }
+        }
+    }
+
+    /// Opens `(CASE WHEN` the field is a `kind` `THEN` its value then `rest`,
+    /// so the value is only read as a `kind` when it is one; the caller
+    /// closes it.
+    fn case_when(&mut self, path: &FieldPath, kind: Kind, rest: &str) {
+        let field = Json::Field(path);
+        let head = format!(
+            "(CASE WHEN {} THEN {}{rest}",
+            self.has(field, kind),
+            self.dialect.value(field, kind)
+        );
+        self.push(&head);
+    }
+
+    fn binary(&mut self, a: &Predicate, op: &str, b: &Predicate) {
+        self.push("(");
+        self.predicate(a);
+        self.push(&format!(" {op} "));
+        self.predicate(b);
+        self.push(")");
+    }
+
+    fn equals(&mut self, path: &FieldPath, value: &Scalar) {
+        let Some((kind, param)) = scalar(value) else {
+            // A missing field equals null too.
+            let test = match system_column(path) {
+                Some(_) => "FALSE".to_string(),
+                None => format!("({} = 'null')", self.type_or_null(Json::Field(path))),
+            };
+            return self.push(&test);
+        };
+        match system_column(path) {
+            Some(column) if kind == Kind::String => {
+                self.push(&format!("{column} = "));
+                self.bind(param);
+            }
+            // Always a string: never null, a number or a boolean.
+            Some(_) => self.push("FALSE"),
+            None => {
+                self.case_when(path, kind, " = ");
+                self.bind(param);
+                self.push(" ELSE FALSE END)");
+            }
+        }
+    }
+
+    /// An element's type is never missing, so an `AND` is exact unless the
+    /// read could fail.
+    fn element_equals(&mut self, value: &Scalar) {
+        let Some((kind, param)) = scalar(value) else {
+            let test = self.has(Json::Element, Kind::Null);
+            return self.push(&test);
+        };
+        let (test, read) = (
+            self.has(Json::Element, kind),
+            self.dialect.value(Json::Element, kind),
+        );
+        if self.dialect.read_can_fail(kind) {
+            self.push(&format!("CASE WHEN {test} THEN {read} = "));
+            self.bind(param);
+            self.push(" ELSE FALSE END");
+        } else {
+            self.push(&format!("{test} AND {read} = "));
+            self.bind(param);
+        }
+    }
+}
+
+/// `None` for null, which is a type test and binds nothing.
+fn scalar(value: &Scalar) -> Option<(Kind, SqlParam)> {
+    Some(match value {
+        Scalar::Null => return None,
+        Scalar::Bool(b) => (Kind::Bool, SqlParam::Bool(*b)),
+        Scalar::Number(n) => (Kind::Number, SqlParam::Real(*n)),
+        Scalar::String(s) => (Kind::String, SqlParam::Text(s.clone())),
     })
 }

@@ -13,208 +13,78 @@
 //! Strings compare with SQLite's default BINARY collation, byte by byte in
 //! UTF-8, which is code point order, as in GROQ.
 
-use super::predicate::{FieldPath, Ordered, Predicate, Scalar, ScalarList};
-use super::sql::{system_column, SqlFilter, SqlParam};
+use super::dialect::{Dialect, Json, Kind};
+use super::predicate::{FieldPath, Predicate, ScalarList};
+use super::sql::{render, SqlFilter, SqlParam};
 
 /// Renders `predicate` with `?` placeholders.
 pub fn to_sqlite(predicate: &Predicate) -> SqlFilter {
-    let mut w = Writer::default();
-    w.predicate(predicate);
-    SqlFilter {
-        sql: w.sql,
-        params: w.params,
-    }
+    render(&Sqlite, predicate)
 }
 
-#[derive(Default)]
-struct Writer {
-    sql: String,
-    params: Vec<SqlParam>,
-}
+struct Sqlite;
 
-const NUMBER_TYPES: &str = "('integer', 'real')";
+impl Dialect for Sqlite {
+    const NULL: &'static str = "NULL";
+    const IFNULL: &'static str = "IFNULL";
+    const STRING_ORDER: &'static str = "";
+    const IN_LIST: (&'static str, &'static str) = (" IN (SELECT value FROM json_each(", "))");
+    // json_tree gives array elements integer keys, so `key = '_ref'` is an
+    // object member (at any depth; see `Predicate::References` for why that
+    // is a superset).
+    const REFERENCES: (&'static str, &'static str) = (
+        "EXISTS (SELECT 1 FROM json_tree(body) AS t WHERE t.key = '_ref' AND t.type = 'text' AND t.atom IN (SELECT value FROM json_each(",
+        ")))",
+    );
 
-impl Writer {
-    fn push(&mut self, s: &str) {
-        self.sql.push_str(s);
+    fn placeholder(&self, _index: usize, _param: &SqlParam) -> String {
+        "?".to_string()
     }
 
-    fn bind(&mut self, param: SqlParam) {
-        self.params.push(param);
-        self.sql.push('?');
-    }
-
-    /// A JSON array of `values`, bound as one parameter for `json_each(?)`.
-    fn bind_list(&mut self, values: &ScalarList) {
+    /// A JSON array, read back with `json_each(?)`.
+    fn list(&self, values: &ScalarList) -> SqlParam {
         let json = match values {
             ScalarList::Strings(items) => serde_json::Value::from(items.clone()),
             // Written as floats (`1.0`), so SQLite reads them as REAL.
             ScalarList::Numbers(items) => serde_json::Value::from(items.clone()),
         };
-        self.bind(SqlParam::Text(json.to_string()));
+        SqlParam::Text(json.to_string())
     }
 
-    fn predicate(&mut self, p: &Predicate) {
-        match p {
-            Predicate::And(a, b) => self.binary(a, "AND", b),
-            Predicate::Or(a, b) => self.binary(a, "OR", b),
-            Predicate::Not(a) => {
-                self.push("(NOT ");
-                self.predicate(a);
-                self.push(")");
-            }
-            Predicate::Equals { path, value } => match system_column(path) {
-                Some(column) => self.column_equals(column, value),
-                None => self.equals(path, value),
-            },
-            Predicate::Compare { path, op, value } => {
-                match (system_column(path), value) {
-                    (Some(column), Ordered::String(s)) => {
-                        self.push(&format!("{column} {} ", op.sql()));
-                        self.bind(SqlParam::Text(s.clone()));
-                    }
-                    // A system column is always a string, never ordered
-                    // against a number.
-                    (Some(_), Ordered::Number(_)) => self.push("NULL"),
-                    (None, Ordered::String(s)) => {
-                        let p = json_path(path);
-                        self.push(&format!(
-                            "(CASE WHEN json_type(body, {p}) = 'text' THEN json_extract(body, {p}) {} ",
-                            op.sql()
-                        ));
-                        self.bind(SqlParam::Text(s.clone()));
-                        self.push(" END)");
-                    }
-                    (None, Ordered::Number(n)) => {
-                        let p = json_path(path);
-                        self.push(&format!(
-                            "(CASE WHEN json_type(body, {p}) IN {NUMBER_TYPES} THEN CAST(json_extract(body, {p}) AS REAL) {} ",
-                            op.sql()
-                        ));
-                        self.bind(SqlParam::Real(*n));
-                        self.push(" END)");
-                    }
-                }
-            }
-            Predicate::In { path, values } => match (system_column(path), values) {
-                (Some(column), ScalarList::Strings(_)) => {
-                    self.push(&format!("{column} IN (SELECT value FROM json_each("));
-                    self.bind_list(values);
-                    self.push("))");
-                }
-                (Some(_), ScalarList::Numbers(_)) => self.push("FALSE"),
-                (None, ScalarList::Strings(_)) => {
-                    let p = json_path(path);
-                    self.push(&format!(
-                        "(CASE WHEN json_type(body, {p}) = 'text' THEN json_extract(body, {p}) IN (SELECT value FROM json_each("
-                    ));
-                    self.bind_list(values);
-                    self.push(")) ELSE FALSE END)");
-                }
-                (None, ScalarList::Numbers(_)) => {
-                    let p = json_path(path);
-                    self.push(&format!(
-                        "(CASE WHEN json_type(body, {p}) IN {NUMBER_TYPES} THEN CAST(json_extract(body, {p}) AS REAL) IN (SELECT value FROM json_each("
-                    ));
-                    self.bind_list(values);
-                    self.push(")) ELSE FALSE END)");
-                }
-            },
-            Predicate::Contains { path, value } => {
-                if system_column(path).is_some() {
-                    // A string is not an array.
-                    self.push("NULL");
-                    return;
-                }
-                let p = json_path(path);
-                self.push(&format!(
-                    "(CASE WHEN json_type(body, {p}) = 'array' THEN EXISTS (SELECT 1 FROM json_each(body, {p}) AS e WHERE "
-                ));
-                match value {
-                    Scalar::Null => self.push("e.type = 'null'"),
-                    Scalar::Bool(b) => {
-                        self.push("e.type IN ('true', 'false') AND e.atom = ");
-                        self.bind(SqlParam::Bool(*b));
-                    }
-                    Scalar::Number(n) => {
-                        self.push(&format!(
-                            "e.type IN {NUMBER_TYPES} AND CAST(e.atom AS REAL) = "
-                        ));
-                        self.bind(SqlParam::Real(*n));
-                    }
-                    Scalar::String(s) => {
-                        self.push("e.type = 'text' AND e.atom = ");
-                        self.bind(SqlParam::Text(s.clone()));
-                    }
-                }
-                self.push(") END)");
-            }
-            Predicate::Defined(path) => match system_column(path) {
-                Some(_) => self.push("TRUE"),
-                None => self.push(&format!(
-                    "(IFNULL(json_type(body, {}), 'null') <> 'null')",
-                    json_path(path)
-                )),
-            },
-            Predicate::References(ids) => {
-                // json_tree gives array elements integer keys, so `key =
-                // '_ref'` is an object member (at any depth; see
-                // `Predicate::References` for why that is a superset).
-                self.push(
-                    "EXISTS (SELECT 1 FROM json_tree(body) AS t WHERE t.key = '_ref' AND t.type = 'text' AND t.atom IN (SELECT value FROM json_each(",
-                );
-                self.bind_list(&ScalarList::Strings(ids.clone()));
-                self.push(")))");
-            }
+    fn type_of(&self, json: Json) -> String {
+        match json {
+            Json::Field(path) => format!("json_type(body, {})", json_path(path)),
+            Json::Element => "e.type".to_string(),
         }
     }
 
-    fn binary(&mut self, a: &Predicate, op: &str, b: &Predicate) {
-        self.push("(");
-        self.predicate(a);
-        self.push(&format!(" {op} "));
-        self.predicate(b);
-        self.push(")");
-    }
-
-    fn column_equals(&mut self, column: &str, value: &Scalar) {
-        match value {
-            Scalar::String(s) => {
-                self.push(&format!("{column} = "));
-                self.bind(SqlParam::Text(s.clone()));
-            }
-            // Always a string: never null, a number or a boolean.
-            _ => self.push("FALSE"),
+    fn is(&self, kind: Kind) -> &'static str {
+        match kind {
+            Kind::Null => "= 'null'",
+            Kind::Bool => "IN ('true', 'false')",
+            Kind::Number => "IN ('integer', 'real')",
+            Kind::String => "= 'text'",
+            Kind::Array => "= 'array'",
         }
     }
 
-    fn equals(&mut self, path: &FieldPath, value: &Scalar) {
-        let p = json_path(path);
-        match value {
-            // A missing field equals null too.
-            Scalar::Null => self.push(&format!("(IFNULL(json_type(body, {p}), 'null') = 'null')")),
-            Scalar::Bool(b) => {
-                self.push(&format!(
-                    "(CASE WHEN json_type(body, {p}) IN ('true', 'false') THEN json_extract(body, {p}) = "
-                ));
-                self.bind(SqlParam::Bool(*b));
-                self.push(" ELSE FALSE END)");
-            }
-            Scalar::Number(n) => {
-                self.push(&format!(
-                    "(CASE WHEN json_type(body, {p}) IN {NUMBER_TYPES} THEN CAST(json_extract(body, {p}) AS REAL) = "
-                ));
-                self.bind(SqlParam::Real(*n));
-                self.push(" ELSE FALSE END)");
-            }
-            Scalar::String(s) => {
-                self.push(&format!(
-                    "(CASE WHEN json_type(body, {p}) = 'text' THEN json_extract(body, {p}) = "
-                ));
-                self.bind(SqlParam::Text(s.clone()));
-                self.push(" ELSE FALSE END)");
-            }
+    fn value(&self, json: Json, kind: Kind) -> String {
+        let raw = match json {
+            Json::Field(path) => format!("json_extract(body, {})", json_path(path)),
+            Json::Element => "e.atom".to_string(),
+        };
+        match kind {
+            Kind::Number => format!("CAST({raw} AS REAL)"),
+            _ => raw,
         }
+    }
+
+    fn elements(&self, path: &FieldPath) -> String {
+        format!("json_each(body, {}) AS e", json_path(path))
+    }
+
+    fn read_can_fail(&self, _kind: Kind) -> bool {
+        false
     }
 }
 
