@@ -36,29 +36,49 @@ impl Context {
         items: &'a Arc<Vec<Value>>,
         matcher: Option<&Matcher>,
     ) -> Result<Vec<&'a Value>, EvalError> {
+        let mut out = Vec::new();
+        self.for_each_kept(items, matcher, |v| {
+            out.push(v);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` on each element [`Context::kept`] would return, as soon as
+    /// it passes: whatever `f` reads of the element is still in cache.
+    pub(crate) fn for_each_kept<'a>(
+        &self,
+        items: &'a Arc<Vec<Value>>,
+        matcher: Option<&Matcher>,
+        mut f: impl FnMut(&'a Value) -> Result<(), EvalError>,
+    ) -> Result<(), EvalError> {
         let Some(matcher) = matcher else {
-            return Ok(items.iter().collect());
+            return items.iter().try_for_each(f);
         };
-        let passes = |v: &&Value| matcher.matches(v) == Some(true);
         let positions = match matcher.required_type() {
             Some(t) if Arc::ptr_eq(items, self.dataset.documents()) => {
                 self.dataset.positions_of_type(t)
             }
             _ => None,
         };
-        Ok(match positions {
+        match positions {
             Some(positions) => {
                 self.charge(positions.len() as u64)?;
-                positions
-                    .iter()
-                    .filter_map(|&i| items.get(i as usize))
-                    .filter(|v| matcher.matches_of_type(v) == Some(true))
-                    .collect()
+                for item in positions.iter().filter_map(|&i| items.get(i as usize)) {
+                    if matcher.matches_of_type(item) == Some(true) {
+                        f(item)?;
+                    }
+                }
             }
             None => {
                 self.charge(items.len() as u64)?;
-                items.iter().filter(passes).collect()
+                for item in items.iter() {
+                    if matcher.matches(item) == Some(true) {
+                        f(item)?;
+                    }
+                }
             }
-        })
+        }
+        Ok(())
     }
 }

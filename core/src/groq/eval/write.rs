@@ -33,21 +33,22 @@ impl Context {
                     out.extend_from_slice(b"null");
                     return Ok(());
                 };
-                let kept = self.kept(&items, matcher.as_deref())?;
                 // A guess at the size, to spare most of the buffer's regrowth.
-                out.reserve(kept.len().saturating_mul(32));
+                out.reserve(items.len().saturating_mul(16));
                 out.push(b'[');
                 let plan = Projection::plan(each);
-                for (i, item) in kept.into_iter().enumerate() {
-                    if i > 0 {
+                let mut first = true;
+                self.for_each_kept(&items, matcher.as_deref(), |item| {
+                    if !first {
                         out.push(b',');
                     }
+                    first = false;
                     let inner = scope.hidden(Cow::Borrowed(item));
                     match &plan {
-                        Some(plan) => self.write_projection(plan, item, &inner, out)?,
-                        None => self.write_json(each, &inner, out)?,
+                        Some(plan) => self.write_projection(plan, item, &inner, out),
+                        None => self.write_json(each, &inner, out),
                     }
-                }
+                })?;
                 out.push(b']');
                 Ok(())
             }
