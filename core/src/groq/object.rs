@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
 use super::hash::BuildKeyHasher;
-use super::value::Value;
+use super::value::{Value, NULL};
 
 /// A key prepared for [`Object::get_key`].
 #[derive(Debug)]
@@ -96,7 +96,6 @@ impl KeyPath {
 
     #[inline]
     pub fn get<'v>(&self, value: &'v Value) -> &'v Value {
-        static NULL: Value = Value::Null;
         // Most paths are one attribute (`_type`, `views`).
         if let [key] = self.0.as_slice() {
             return match value {

@@ -10,6 +10,9 @@ use super::datetime::DateTime;
 
 pub use super::object::Object;
 
+/// What a missing attribute reads as, for reads that borrow.
+pub static NULL: Value = Value::Null;
+
 #[derive(Debug, Clone, Default)]
 pub enum Value {
     #[default]
@@ -136,6 +139,15 @@ impl Value {
         match self {
             Value::Object(o) => o.get(name).cloned().unwrap_or(Value::Null),
             _ => Value::Null,
+        }
+    }
+
+    /// The value as a truth value for `&&`, `||` and `!`: anything but a
+    /// boolean is null.
+    pub fn truth(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
         }
     }
 

@@ -42,3 +42,22 @@ pub fn total_compare(a: &Value, b: &Value) -> Ordering {
     }
     partial_compare(a, b).unwrap_or(Ordering::Equal)
 }
+
+/// GROQ's `&&` on truth values (`None` is null): Kleene logic, which is also
+/// SQL's `AND`. Callers skip evaluating `b` when `a` is false.
+pub fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+/// GROQ's `||` on truth values; callers skip `b` when `a` is true.
+pub fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}

@@ -17,7 +17,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use compare::{equal, partial_compare, total_compare};
+pub use compare::{and, equal, or, partial_compare, total_compare};
 pub use functions::{has_reference, signature as functions_signature};
 pub use perspective::{apply_perspective, Perspective};
 pub use scope::{Params, Scope};
@@ -29,7 +29,7 @@ use super::error::EvalError;
 use super::hash::BuildKeyHasher;
 use super::object::{Key, KeyPath};
 use super::plan::{self, Matcher};
-use super::value::{Object, Range, Value};
+use super::value::{Object, Range, Value, NULL};
 
 /// Limits that turn a hostile query into an error instead of a hang.
 #[derive(Debug, Clone, Copy)]
@@ -106,8 +106,10 @@ fn attribute(v: &Value, name: &Key) -> Value {
     }
 }
 
-/// What a missing attribute reads as, for borrowed reads.
-static NULL: Value = Value::Null;
+/// A truth value as GROQ prints it: null for `None`.
+fn truth_value(t: Option<bool>) -> Value {
+    t.map(Value::Bool).unwrap_or(Value::Null)
+}
 
 impl Context {
     pub fn new(query: &Query, dataset: Arc<Dataset>) -> Context {
@@ -480,26 +482,18 @@ impl Context {
             },
             Expr::Group(inner) => self.eval(inner, scope)?,
             Expr::And(a, b) => {
-                let a = self.eval(a, scope)?;
-                if matches!(a, Value::Bool(false)) {
+                let a = self.eval(a, scope)?.truth();
+                if a == Some(false) {
                     return Ok(Value::Bool(false));
                 }
-                match (a, self.eval(b, scope)?) {
-                    (_, Value::Bool(false)) => Value::Bool(false),
-                    (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
-                    _ => Value::Null,
-                }
+                truth_value(compare::and(a, self.eval(b, scope)?.truth()))
             }
             Expr::Or(a, b) => {
-                let a = self.eval(a, scope)?;
-                if matches!(a, Value::Bool(true)) {
+                let a = self.eval(a, scope)?.truth();
+                if a == Some(true) {
                     return Ok(Value::Bool(true));
                 }
-                match (a, self.eval(b, scope)?) {
-                    (_, Value::Bool(true)) => Value::Bool(true),
-                    (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
-                    _ => Value::Null,
-                }
+                truth_value(compare::or(a, self.eval(b, scope)?.truth()))
             }
             Expr::Not(inner) => match self.eval(inner, scope)? {
                 Value::Bool(b) => Value::Bool(!b),

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::groq::value::Value;
+use crate::groq::value::{Value, NULL};
 
 pub type Params = HashMap<String, Value>;
 
@@ -55,7 +55,6 @@ impl<'a> Scope<'a> {
 
     /// `^` repeated `levels` times, borrowed; null past the root.
     pub fn parent_ref(&self, levels: usize) -> &Value {
-        static NULL: Value = Value::Null;
         let mut scope = self;
         for _ in 0..levels {
             match scope.parent {

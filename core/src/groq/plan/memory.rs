@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList};
-use crate::groq::eval::has_reference;
+use crate::groq::eval::{and, has_reference, or};
 use crate::groq::object::KeyPath;
 use crate::groq::value::Value;
 
@@ -124,27 +124,19 @@ fn compile(predicate: &Predicate) -> Test {
             let ids: Vec<Arc<str>> = ids.iter().map(|s| Arc::from(s.as_str())).collect();
             Box::new(move |doc| Some(!ids.is_empty() && has_reference(doc, &ids)))
         }
-        // Kleene logic, as GROQ's `&&`, `||` and `!`.
+        // GROQ's `&&` and `||`, skipping the right side when the left decides.
         Predicate::And(a, b) => {
             let (a, b) = (compile(a), compile(b));
             Box::new(move |doc| match a(doc) {
                 Some(false) => Some(false),
-                left => match (left, b(doc)) {
-                    (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                },
+                left => and(left, b(doc)),
             })
         }
         Predicate::Or(a, b) => {
             let (a, b) = (compile(a), compile(b));
             Box::new(move |doc| match a(doc) {
                 Some(true) => Some(true),
-                left => match (left, b(doc)) {
-                    (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
+                left => or(left, b(doc)),
             })
         }
         Predicate::Not(a) => {
