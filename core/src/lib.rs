@@ -5,10 +5,14 @@
 // Unsafe code is denied everywhere but in `ffi`, the wasm module's C ABI.
 #![deny(unsafe_code)]
 
+pub mod action;
 pub mod api;
 pub mod document;
 pub mod ffi;
+pub mod grants;
 pub mod groq;
 pub mod limits;
+pub mod listen;
+pub mod mendoza;
 pub mod mutation;
 pub mod text;

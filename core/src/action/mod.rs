@@ -1,0 +1,1 @@
+//! (Stub: lands with issue 4.)
