@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod datetime;
 pub mod error;
 pub mod eval;
+pub mod filter;
 pub mod geo;
 pub(crate) mod hash;
 pub mod text;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value as Json};
 
 pub use dataset::Dataset;
+pub use filter::DocumentFilter;
 
 /// What a query runs with besides its text and the documents.
 #[derive(Debug, Clone, Default)]

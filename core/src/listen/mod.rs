@@ -1,1 +1,27 @@
-//! (Stub: lands with issue 4.)
+//! Listeners: which events a `/data/listen` client receives for a commit.
+//!
+//! A host parses the request once ([`ListenRequest`] → [`Listener`]), wraps
+//! each commit once ([`PreparedCommit`]: documents converted, mendoza
+//! effects computed on first use), and asks every listener of the dataset
+//! for its [`ListenerEvent`]s, which it writes as server-sent events
+//! ([`ServerSentEvent`]).
+//!
+//! - [`options`]: the query string of a listen request.
+//! - [`commit`]: a commit prepared for many listeners.
+//! - [`listener`]: which documents a listener sees and how they changed.
+//! - [`event`]: the event's JSON shape.
+//! - [`sse`]: the wire format, and resume ids.
+
+mod commit;
+mod error;
+mod event;
+mod listener;
+mod options;
+mod sse;
+
+pub use commit::{PreparedChange, PreparedCommit};
+pub use error::ListenError;
+pub use event::{Effects, ListenerEvent, Transition};
+pub use listener::Listener;
+pub use options::{ListenOptions, ListenRequest, Visibility};
+pub use sse::{transaction_of_event_id, ServerSentEvent, HEARTBEAT};

@@ -1,0 +1,224 @@
+//! A GROQ filter judged one document at a time: what a listener's query and a
+//! grant's filter are. Parsed once, then run against each document a commit
+//! touches, with the document as `@` (as `*[filter]` would see it).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value as Json};
+
+use super::ast::{Expr, Query};
+use super::eval::{Context, Params, Scope};
+use super::value::Value;
+use super::{parse, validate, Dataset, GroqError, QueryParseError};
+
+/// A compiled document filter.
+#[derive(Debug, Clone)]
+pub struct DocumentFilter {
+    query: Query,
+    /// `None`: every document matches (a bare `*`).
+    predicate: Option<Expr>,
+    params: Arc<Params>,
+}
+
+impl DocumentFilter {
+    /// From a listener's query, `*[filter]`. Sanity's listener matches
+    /// documents one by one, so only the filter counts: a projection or
+    /// ordering after it changes nothing, and anything that is not a filter
+    /// over `*` is refused.
+    pub fn from_query(query: &str, params: &Map<String, Json>) -> Result<Self, GroqError> {
+        let parsed = parse(query)?;
+        validate::validate(&parsed)?;
+        let predicate = match listener_predicate(&parsed) {
+            Some(p) => p.cloned(),
+            None => {
+                return Err(QueryParseError {
+                    message: "a listener query must be a filter over every document, \
+                              like *[_type == \"post\"]"
+                        .into(),
+                    start: 0,
+                    end: query.len(),
+                }
+                .into())
+            }
+        };
+        Self::bind(parsed, predicate, query, params)
+    }
+
+    /// From a bare filter expression, such as a grant's
+    /// `_id in path("drafts.**")`. Error offsets point into `filter`.
+    pub fn from_filter(filter: &str, params: &Map<String, Json>) -> Result<Self, GroqError> {
+        // The brackets make it the same parse as `*[filter]`; a filter that
+        // closes them early (`a] | *[b`) fails the shape check below.
+        let wrapped = format!("*[{filter}]");
+        let shift = |e: QueryParseError| QueryParseError {
+            message: e.message,
+            start: e.start.saturating_sub(2).min(filter.len()),
+            end: e.end.saturating_sub(2).min(filter.len()),
+        };
+        let parsed = parse(&wrapped).map_err(shift)?;
+        validate::validate(&parsed).map_err(shift)?;
+        let predicate = match &parsed.expr {
+            Expr::Filter { base, predicate } if reads_everything(base) => (**predicate).clone(),
+            _ => {
+                return Err(QueryParseError {
+                    message: "expected a filter expression".into(),
+                    start: 0,
+                    end: filter.len(),
+                }
+                .into())
+            }
+        };
+        Self::bind(parsed, Some(predicate), filter, params)
+    }
+
+    fn bind(
+        query: Query,
+        predicate: Option<Expr>,
+        text: &str,
+        params: &Map<String, Json>,
+    ) -> Result<Self, GroqError> {
+        let mut bound = Params::new();
+        for name in validate::params_used(&query) {
+            let Some(v) = params.get(&name) else {
+                let at = text.find(&format!("${name}")).unwrap_or(0);
+                return Err(QueryParseError {
+                    message: format!("param ${name} referenced, but not provided"),
+                    start: at,
+                    end: at + name.len() + 1,
+                }
+                .into());
+            };
+            bound.insert(name, Value::from_json(v));
+        }
+        Ok(DocumentFilter {
+            query,
+            predicate,
+            params: Arc::new(bound),
+        })
+    }
+
+    /// Whether `doc` passes the filter. An error while evaluating (a filter
+    /// that runs too long) counts as no match: a listener or grant never
+    /// sees a document it could not judge.
+    pub fn matches(&self, doc: &Json) -> bool {
+        self.matches_value(&Value::from_json(doc))
+    }
+
+    /// As [`DocumentFilter::matches`], for a document already converted
+    /// (one conversion serves every listener of a commit).
+    pub fn matches_value(&self, doc: &Value) -> bool {
+        let Some(predicate) = &self.predicate else {
+            return true;
+        };
+        // No other documents: a listener or grant filter judges the
+        // document itself, so `->` inside one finds nothing, as in Sanity.
+        let ctx = Context::new(&self.query, Arc::new(Dataset::default()));
+        let scope = Scope::root(doc.clone(), &self.params);
+        matches!(
+            ctx.eval(predicate, &scope).map(|v| v.truth()),
+            Ok(Some(true))
+        )
+    }
+}
+
+/// The filter of `*[filter]`, also under a projection or `| order()`;
+/// `Some(None)` for a bare `*`; `None` for anything else.
+fn listener_predicate(query: &Query) -> Option<Option<&Expr>> {
+    if !query.functions.is_empty() {
+        return None;
+    }
+    let mut e = &query.expr;
+    loop {
+        match e {
+            _ if reads_everything(e) => return Some(None),
+            Expr::Filter { base, predicate } if reads_everything(base) => {
+                return Some(Some(predicate))
+            }
+            Expr::Projection { base, .. } | Expr::Map { base, .. } => e = base,
+            Expr::PipeCall { base, name, .. } if name.as_ref() == "order" => e = base,
+            _ => return None,
+        }
+    }
+}
+
+/// `*`, which the parser may wrap in `[]` before a traversal.
+fn reads_everything(e: &Expr) -> bool {
+    match e {
+        Expr::Everything => true,
+        Expr::ArrayCoerce(inner) => matches!(**inner, Expr::Everything),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn params() -> Map<String, Json> {
+        json!({"t": "post", "ids": ["a", "b"]})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn listener_queries_match_documents_one_by_one() {
+        let post = json!({"_id": "a", "_type": "post", "n": 3});
+        let draft = json!({"_id": "drafts.a", "_type": "post", "n": 3});
+        let cases = [
+            ("*", &post, true),
+            ("*[_type == $t]", &post, true),
+            ("*[_type == $t]{title}", &post, true),
+            ("*[_type == \"author\"]", &post, false),
+            ("*[_id in $ids]", &post, true),
+            ("*[_id in $ids]", &draft, false),
+            ("*[_id in path(\"drafts.**\")]", &draft, true),
+            ("*[n > 2 && _type == $t] | order(n desc)", &post, true),
+            ("*[n > 5]", &post, false),
+            // null is not true
+            ("*[missing == 1]", &post, false),
+        ];
+        for (q, doc, want) in cases {
+            let f = DocumentFilter::from_query(q, &params()).expect(q);
+            assert_eq!(f.matches(doc), want, "{q} on {doc}");
+        }
+    }
+
+    #[test]
+    fn listener_queries_that_are_not_filters_are_refused() {
+        for q in [
+            "count(*)",
+            "*[0]",
+            "1",
+            "*[_type == $missing]",
+            "*[",
+            "*[_type == \"a\"][0]",
+        ] {
+            assert!(DocumentFilter::from_query(q, &params()).is_err(), "{q}");
+        }
+    }
+
+    #[test]
+    fn bare_filters_parse_with_offsets_into_the_filter() {
+        let f = DocumentFilter::from_filter("_id in path(\"drafts.**\")", &Map::new()).expect("ok");
+        assert!(f.matches(&json!({"_id": "drafts.x"})));
+        assert!(!f.matches(&json!({"_id": "x"})));
+        match DocumentFilter::from_filter("_type == ", &Map::new()) {
+            Err(GroqError::Parse(e)) => assert!(e.start <= 9 && e.end <= 9, "{e:?}"),
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+        for bad in ["a] | *[b", "true][0"] {
+            assert!(
+                DocumentFilter::from_filter(bad, &Map::new()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn filters_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<DocumentFilter>();
+    }
+}
