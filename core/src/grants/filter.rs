@@ -144,6 +144,9 @@ enum Test {
         field: KeyPath,
         glob: Arc<str>,
     },
+    /// `a.b == identity()` (either way round): the usual "own documents"
+    /// grant, which would otherwise need the evaluator for every document.
+    IsIdentity(KeyPath),
     /// A filter the planner compiles exactly.
     Planned(Matcher),
     And(Box<Test>, Box<Test>),
@@ -179,6 +182,15 @@ impl Test {
                 },
                 _ => Test::planned_or_evaluated(e),
             },
+            Expr::Binary {
+                op: BinaryOp::Eq,
+                left,
+                right,
+            } => match (attribute_path(left), attribute_path(right)) {
+                (Some(field), None) if is_identity_call(right) => Test::IsIdentity(field),
+                (None, Some(field)) if is_identity_call(left) => Test::IsIdentity(field),
+                _ => Test::planned_or_evaluated(e),
+            },
             _ => Test::planned_or_evaluated(e),
         }
     }
@@ -206,6 +218,8 @@ impl Test {
                 Value::String(id) | Value::Path(id) => path_matches(glob, id),
                 _ => false,
             }),
+            // `==` of a string and anything else is false, never null.
+            Test::IsIdentity(field) => Some(field.get(doc).as_str() == Some(identity)),
             Test::Planned(matcher) => matcher.matches(doc),
             Test::And(a, b) => match a.run(doc, identity) {
                 Some(false) => Some(false),
@@ -229,6 +243,20 @@ impl Test {
                     .truth()
             }
         }
+    }
+}
+
+/// `identity()`.
+fn is_identity_call(e: &Expr) -> bool {
+    match e {
+        Expr::Group(inner) => is_identity_call(inner),
+        Expr::Call {
+            namespace,
+            name,
+            args,
+            ..
+        } => namespace.as_ref() == "global" && name.as_ref() == "identity" && args.is_empty(),
+        _ => false,
     }
 }
 
@@ -269,7 +297,7 @@ mod tests {
             json!({"_id": "versions.r1.a", "_type": "post", "locked": false}),
             json!({"_id": "_.releases.r1", "_type": "system.release"}),
             json!({"_id": "b.c.d", "_type": "author", "n": "x"}),
-            json!({"_id": "me-1", "_type": "person", "tags": ["x", "y"]}),
+            json!({"_id": "me-1", "_type": "person", "tags": ["x", "me-1"]}),
             json!({"_type": "no-id"}),
         ];
         let filters = [
@@ -285,6 +313,8 @@ mod tests {
             r#"locked || _id in path("*")"#,
             r#"references("me-1")"#,
             r#"_id == identity() || author._ref == identity()"#,
+            r#"(identity()) == author._ref"#,
+            r#"identity() in tags"#,
             r#"count(tags) > 1"#,
             r#"lang match "e*""#,
             r#"true"#,
@@ -318,7 +348,8 @@ mod tests {
             (r#"_id in path("**") && _type == "post""#, true),
             (r#"!(_id in path("versions.**")) || defined(x)"#, true),
             (r#"references("a")"#, false),
-            (r#"_id == identity()"#, false),
+            (r#"_id == identity() || identity() == author._ref"#, true),
+            (r#"identity() in authors[]._ref"#, false),
         ] {
             let f = GrantFilter::parse(filter).unwrap_or_else(|e| panic!("{filter}: {e}"));
             assert_eq!(!f.test.evaluates(), fast, "{filter}");

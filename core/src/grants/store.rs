@@ -49,10 +49,15 @@ impl Grants {
     /// dataset itself is returned, index and all, without a copy.
     pub fn readable_dataset(&self, dataset: &Arc<Dataset>) -> Arc<Dataset> {
         let docs = dataset.documents();
-        let readable: Vec<Value> = self.readable(docs).cloned().collect();
-        if readable.len() == docs.len() {
+        let Some(hidden) = docs.iter().position(|d| !self.can_read(d)) else {
             return dataset.clone();
-        }
+        };
+        let readable: Vec<Value> = docs
+            .iter()
+            .take(hidden)
+            .chain(docs.iter().skip(hidden + 1).filter(|d| self.can_read(d)))
+            .cloned()
+            .collect();
         Arc::new(Dataset::new(readable))
     }
 }
