@@ -185,6 +185,16 @@ fn stored() -> HashMap<String, Document> {
     .collect()
 }
 
+fn context() -> TransactionContext {
+    TransactionContext {
+        transaction_id: "tx1".into(),
+        now: "2026-01-01T00:00:00Z".into(),
+        identity: "user-1".into(),
+        auto_generate_array_keys: false,
+        seed: 7,
+    }
+}
+
 /// `Ok`, or each denial as `(id, permission, mutation index)`.
 type Verdict = Result<(), Vec<(String, &'static str, Option<usize>)>>;
 
@@ -195,13 +205,7 @@ fn judge(role_names: &[&str], mutations: Json) -> Verdict {
     let grants = grants(&roles, &user(role_names));
     let text = mutations.to_string();
     let mutations = parse_mutations(&mutations).expect("valid mutations");
-    let ctx = TransactionContext {
-        transaction_id: "tx1".into(),
-        now: "2026-01-01T00:00:00Z".into(),
-        identity: "user-1".into(),
-        auto_generate_array_keys: false,
-        seed: 7,
-    };
+    let ctx = context();
     // Ids core generated are named by what the mutation gave.
     let named = |id: String| match id.split_once('.') {
         _ if text.contains(&format!("\"{id}\"")) => id,
@@ -335,13 +339,7 @@ fn a_refusal_renders_sanitys_permission_error() {
         {"patch": {"id": "post-1", "set": {"title": "x"}}},
     ]))
     .expect("valid");
-    let ctx = TransactionContext {
-        transaction_id: "tx1".into(),
-        now: "2026-01-01T00:00:00Z".into(),
-        identity: "user-1".into(),
-        auto_generate_array_keys: false,
-        seed: 1,
-    };
+    let ctx = context();
     let commit = apply_transaction(&mutations, &stored(), &ctx).expect("applies");
     let err: PermissionError = grants
         .check_commit(&commit)
