@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use compare::{and, equal, or, partial_compare, total_compare};
-pub use functions::{has_reference, signature as functions_signature};
+pub use functions::{has_reference, path_matches, signature as functions_signature};
 pub use perspective::{apply_perspective, Perspective};
 pub use scope::{Params, Scope};
 
