@@ -50,7 +50,7 @@ impl Lake {
 fn listener(pairs: &[(&str, &str)]) -> Listener {
     let request = ListenRequest::from_query_pairs(pairs.iter().copied(), "v2025-02-19")
         .expect("request parses");
-    Listener::new(&request).expect("listener compiles")
+    Listener::new(&request, "p-viewer").expect("listener compiles")
 }
 
 fn everyone(_: &Value) -> bool {
@@ -209,6 +209,7 @@ fn drafts_and_versions_reach_only_listeners_that_ask() {
     );
     let old = Listener::new(
         &ListenRequest::from_query_pairs([("query", "*")], "v2021-06-07").expect("parses"),
+        "p-viewer",
     )
     .expect("compiles");
     assert_eq!(ids(&old), ["a", "drafts.a", "_.releases.r1"]);

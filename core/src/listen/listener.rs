@@ -12,14 +12,16 @@ use crate::document::{DocumentId, IdKind};
 use crate::groq::DocumentFilter;
 
 /// A connected listener: its filter compiled, its options read.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Listener {
     filter: DocumentFilter,
+    /// Who is listening: what `identity()` means in the filter.
+    identity: String,
     pub options: ListenOptions,
 }
 
 impl Listener {
-    pub fn new(request: &ListenRequest) -> Result<Listener, ListenError> {
+    pub fn new(request: &ListenRequest, identity: &str) -> Result<Listener, ListenError> {
         let filter =
             DocumentFilter::from_query(&request.query, &request.params).map_err(|error| {
                 ListenError::Query {
@@ -29,6 +31,7 @@ impl Listener {
             })?;
         Ok(Listener {
             filter,
+            identity: identity.to_string(),
             options: request.options.clone(),
         })
     }
@@ -69,7 +72,7 @@ impl Listener {
                 let matched = |s: &Option<Snapshot>, ok: bool| {
                     ok && s
                         .as_ref()
-                        .is_some_and(|s| self.filter.matches_value(&s.value))
+                        .is_some_and(|s| self.filter.matches_value(&s.value, Some(&self.identity)))
                 };
                 let transition = match (
                     matched(&c.before, before_readable),

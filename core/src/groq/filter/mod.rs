@@ -2,22 +2,23 @@
 //! grant's filter are. Parsed once, then run against each document a commit
 //! touches, with the document as `@` (as `*[filter]` would see it).
 
+mod compiled;
+
+use std::fmt;
 use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
 
 use super::ast::{Expr, Query};
-use super::eval::{Context, Params, Scope};
+use super::eval::Params;
 use super::value::Value;
-use super::{parse, validate, Dataset, GroqError, QueryParseError};
+use super::{parse, validate, GroqError, QueryParseError};
+use compiled::Test;
 
 /// A compiled document filter.
-#[derive(Debug, Clone)]
 pub struct DocumentFilter {
-    query: Query,
     /// `None`: every document matches (a bare `*`).
-    predicate: Option<Expr>,
-    params: Arc<Params>,
+    test: Option<Test>,
 }
 
 impl DocumentFilter {
@@ -28,20 +29,17 @@ impl DocumentFilter {
     pub fn from_query(query: &str, params: &Map<String, Json>) -> Result<Self, GroqError> {
         let parsed = parse(query)?;
         validate::validate(&parsed)?;
-        let predicate = match listener_predicate(&parsed) {
-            Some(p) => p.cloned(),
-            None => {
-                return Err(QueryParseError {
-                    message: "a listener query must be a filter over every document, \
-                              like *[_type == \"post\"]"
-                        .into(),
-                    start: 0,
-                    end: query.len(),
-                }
-                .into())
+        let Some(predicate) = listener_predicate(&parsed) else {
+            return Err(QueryParseError {
+                message: "a listener query must be a filter over every document, \
+                          like *[_type == \"post\"]"
+                    .into(),
+                start: 0,
+                end: query.len(),
             }
+            .into());
         };
-        Self::bind(parsed, predicate, query, params)
+        Self::compile(&parsed, predicate, query, params)
     }
 
     /// From a bare filter expression, such as a grant's
@@ -49,36 +47,65 @@ impl DocumentFilter {
     pub fn from_filter(filter: &str, params: &Map<String, Json>) -> Result<Self, GroqError> {
         // The brackets make it the same parse as `*[filter]`; a filter that
         // closes them early (`a] | *[b`) fails the shape check below.
+        const PREFIX: usize = "*[".len();
         let wrapped = format!("*[{filter}]");
         let shift = |e: QueryParseError| QueryParseError {
             message: e.message,
-            start: e.start.saturating_sub(2).min(filter.len()),
-            end: e.end.saturating_sub(2).min(filter.len()),
+            start: e.start.saturating_sub(PREFIX).min(filter.len()),
+            end: e.end.saturating_sub(PREFIX).min(filter.len()),
         };
         let parsed = parse(&wrapped).map_err(shift)?;
         validate::validate(&parsed).map_err(shift)?;
         let predicate = match &parsed.expr {
-            Expr::Filter { base, predicate } if reads_everything(base) => (**predicate).clone(),
+            Expr::Filter { base, predicate } if reads_everything(base) => &**predicate,
             _ => {
                 return Err(QueryParseError {
-                    message: "expected a filter expression".into(),
+                    message: "expected one filter expression".into(),
                     start: 0,
                     end: filter.len(),
                 }
                 .into())
             }
         };
-        Self::bind(parsed, Some(predicate), filter, params)
+        Self::compile(&parsed, Some(predicate), filter, params)
     }
 
-    fn bind(
-        query: Query,
-        predicate: Option<Expr>,
+    /// `_id in path(glob)`, which cannot fail to parse.
+    pub fn id_in_path(glob: &str) -> DocumentFilter {
+        DocumentFilter {
+            test: Some(Test::id_in_path(glob)),
+        }
+    }
+
+    fn compile(
+        query: &Query,
+        predicate: Option<&Expr>,
         text: &str,
         params: &Map<String, Json>,
     ) -> Result<Self, GroqError> {
+        let whole = QueryParseError {
+            message: String::new(),
+            start: 0,
+            end: text.len(),
+        };
+        if !query.functions.is_empty() {
+            return Err(QueryParseError {
+                message: "a document filter may not declare functions".into(),
+                ..whole
+            }
+            .into());
+        }
+        if let Some(reason) = predicate.and_then(reads_other_documents) {
+            // Studio and Sanity's listener judge one document with nothing
+            // else loaded, so such a filter would mean something else here.
+            return Err(QueryParseError {
+                message: format!("{reason}; a document filter may read only the document itself"),
+                ..whole
+            }
+            .into());
+        }
         let mut bound = Params::new();
-        for name in validate::params_used(&query) {
+        for name in validate::params_used(query) {
             let Some(v) = params.get(&name) else {
                 let at = text.find(&format!("${name}")).unwrap_or(0);
                 return Err(QueryParseError {
@@ -90,35 +117,64 @@ impl DocumentFilter {
             };
             bound.insert(name, Value::from_json(v));
         }
+        let bound = Arc::new(bound);
         Ok(DocumentFilter {
-            query,
-            predicate,
-            params: Arc::new(bound),
+            test: predicate.map(|p| Test::compile(p, &bound)),
         })
     }
 
-    /// Whether `doc` passes the filter. An error while evaluating (a filter
-    /// that runs too long) counts as no match: a listener or grant never
-    /// sees a document it could not judge.
-    pub fn matches(&self, doc: &Json) -> bool {
-        self.matches_value(&Value::from_json(doc))
+    /// Whether `doc` passes the filter, with `identity` as what
+    /// `identity()` returns. An error while evaluating (a limit) counts as
+    /// no match: a listener or grant never sees a document it could not judge.
+    pub fn matches(&self, doc: &Json, identity: Option<&str>) -> bool {
+        self.matches_value(&Value::from_json(doc), identity)
     }
 
     /// As [`DocumentFilter::matches`], for a document already converted
     /// (one conversion serves every listener of a commit).
-    pub fn matches_value(&self, doc: &Value) -> bool {
-        let Some(predicate) = &self.predicate else {
-            return true;
-        };
-        // No other documents: a listener or grant filter judges the
-        // document itself, so `->` inside one finds nothing, as in Sanity.
-        let ctx = Context::new(&self.query, Arc::new(Dataset::default()));
-        let scope = Scope::root(doc.clone(), &self.params);
-        matches!(
-            ctx.eval(predicate, &scope).map(|v| v.truth()),
-            Ok(Some(true))
-        )
+    pub fn matches_value(&self, doc: &Value, identity: Option<&str>) -> bool {
+        match &self.test {
+            None => true,
+            Some(test) => test.run(doc, identity) == Some(true),
+        }
     }
+
+    /// Whether matching needs the evaluator (the slow path) for some part.
+    pub fn evaluates(&self) -> bool {
+        self.test.as_ref().is_some_and(Test::evaluates)
+    }
+}
+
+impl fmt::Debug for DocumentFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DocumentFilter")
+            .field("everything", &self.test.is_none())
+            .field("evaluates", &self.evaluates())
+            .finish()
+    }
+}
+
+/// The first thing in `e` that reads beyond the document, if any.
+fn reads_other_documents(e: &Expr) -> Option<&'static str> {
+    let mut found = None;
+    e.walk(&mut |e| {
+        let reason = match e {
+            Expr::Everything => Some("`*` reads the whole dataset"),
+            Expr::Deref { .. } => Some("`->` reads the referenced document"),
+            Expr::Call {
+                namespace, name, ..
+            } => match (namespace.as_ref(), name.as_ref()) {
+                ("documents", "get") => Some("documents::get() reads other documents"),
+                ("releases", "all") => Some("releases::all() reads the release documents"),
+                _ => None,
+            },
+            _ => None,
+        };
+        if found.is_none() {
+            found = reason;
+        }
+    });
+    found
 }
 
 /// The filter of `*[filter]`, also under a projection or `| order()`;
@@ -181,7 +237,7 @@ mod tests {
         ];
         for (q, doc, want) in cases {
             let f = DocumentFilter::from_query(q, &params()).expect(q);
-            assert_eq!(f.matches(doc), want, "{q} on {doc}");
+            assert_eq!(f.matches(doc, None), want, "{q} on {doc}");
         }
     }
 
@@ -194,6 +250,8 @@ mod tests {
             "*[_type == $missing]",
             "*[",
             "*[_type == \"a\"][0]",
+            "*[author->name == \"x\"]",
+            "*[count(*) > 1]",
         ] {
             assert!(DocumentFilter::from_query(q, &params()).is_err(), "{q}");
         }
@@ -202,8 +260,8 @@ mod tests {
     #[test]
     fn bare_filters_parse_with_offsets_into_the_filter() {
         let f = DocumentFilter::from_filter("_id in path(\"drafts.**\")", &Map::new()).expect("ok");
-        assert!(f.matches(&json!({"_id": "drafts.x"})));
-        assert!(!f.matches(&json!({"_id": "x"})));
+        assert!(f.matches(&json!({"_id": "drafts.x"}), None));
+        assert!(!f.matches(&json!({"_id": "x"}), None));
         match DocumentFilter::from_filter("_type == ", &Map::new()) {
             Err(GroqError::Parse(e)) => assert!(e.start <= 9 && e.end <= 9, "{e:?}"),
             other => panic!("expected a parse error, got {other:?}"),
@@ -214,6 +272,15 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn identity_is_the_callers() {
+        let f = DocumentFilter::from_query("*[owner == identity()]", &Map::new()).expect("ok");
+        let doc = json!({"_id": "a", "owner": "u1"});
+        assert!(!f.evaluates(), "compiled without the evaluator");
+        assert!(f.matches(&doc, Some("u1")));
+        assert!(!f.matches(&doc, Some("u2")));
     }
 
     #[test]
