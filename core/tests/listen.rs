@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use qanat_core::document::Document;
+use qanat_core::grants::{Grants, Identity, Role, Roles};
 use qanat_core::listen::{
     transaction_of_event_id, ListenRequest, Listener, ListenerEvent, PreparedCommit,
     ServerSentEvent, Transition,
@@ -53,12 +54,21 @@ fn listener(pairs: &[(&str, &str)]) -> Listener {
     Listener::new(&request, "p-viewer").expect("listener compiles")
 }
 
-fn everyone(_: &Value) -> bool {
-    true
+/// Grants of a user with one role (a built-in one, or `role` added first).
+fn grants(role_name: &str, role: Option<Value>) -> Grants {
+    let mut roles = Roles::new();
+    if let Some(role) = role {
+        roles
+            .add(Role::from_json(&role).expect("role parses"))
+            .expect("role added");
+    }
+    roles
+        .grants_for(&Identity::user("p-viewer", [role_name]))
+        .expect("grants")
 }
 
 fn events(l: &Listener, c: &PreparedCommit) -> Vec<ListenerEvent> {
-    l.events(c, &everyone)
+    l.events(c, &grants("administrator", None))
 }
 
 #[test]
@@ -248,7 +258,12 @@ fn counters_count_the_events_this_listener_receives() {
 fn documents_the_listener_cannot_read_are_absent() {
     let mut lake = Lake::default();
     let l = listener(&[("query", "*"), ("effectFormat", "mendoza")]);
-    let secret_hidden = |d: &Value| d.get("secret") != Some(&json!(true));
+    let secret_hidden = grants(
+        "no-secrets",
+        Some(json!({"name": "no-secrets", "grants": [
+            {"filter": "secret != true", "permissions": ["read"]}
+        ]})),
+    );
 
     let c = lake.commit(json!([{"create": {"_id": "a", "_type": "post", "secret": true}}]));
     assert!(

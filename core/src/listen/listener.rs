@@ -9,6 +9,7 @@ use super::error::ListenError;
 use super::event::{Effects, ListenerEvent, Transition};
 use super::options::{ListenOptions, ListenRequest};
 use crate::document::{DocumentId, IdKind};
+use crate::grants::Grants;
 use crate::groq::DocumentFilter;
 
 /// A connected listener: its filter compiled, its options read.
@@ -51,17 +52,14 @@ impl Listener {
     }
 
     /// The events this listener receives for `commit`, in the commit's
-    /// order. `readable` says whether the listener's identity may read a
+    /// order. `grants` are the listener's: whether it may read a
     /// document (core's grants): a state it may not read counts as absent,
     /// so a document that becomes unreadable `disappear`s and nothing of
     /// its content is sent.
-    pub fn events(
-        &self,
-        commit: &PreparedCommit,
-        readable: &dyn Fn(&Json) -> bool,
-    ) -> Vec<ListenerEvent> {
-        let visible =
-            |s: &Option<Snapshot>| -> bool { s.as_ref().is_some_and(|s| readable(&s.json)) };
+    pub fn events(&self, commit: &PreparedCommit, grants: &Grants) -> Vec<ListenerEvent> {
+        let visible = |s: &Option<Snapshot>| -> bool {
+            s.as_ref().is_some_and(|s| grants.can_read(&s.value))
+        };
         let heard: Vec<(&PreparedChange, bool, bool, Transition)> = commit
             .changes
             .iter()
