@@ -61,8 +61,11 @@ impl RequiredReads {
                 .get(&release_document_id(release_id))
                 .map(archived_version_ids)
                 .unwrap_or_default();
-            let versions = found.keys().filter(|id| id.starts_with(&prefix));
-            for version in versions.chain(archived.iter()) {
+            // Sorted, so hosts see the same list for the same documents.
+            let mut versions: Vec<&String> =
+                found.keys().filter(|id| id.starts_with(&prefix)).collect();
+            versions.sort();
+            for version in versions.into_iter().chain(archived.iter()) {
                 let Ok(parsed) = DocumentId::parse(version) else {
                     continue;
                 };
