@@ -22,7 +22,8 @@ pub struct Working<'a> {
     ctx: &'a TransactionContext,
     /// `None`: deleted by an earlier action of this request.
     state: HashMap<String, Option<Document>>,
-    touched: Vec<String>,
+    /// Each touched document as it was before the request, in first-touch order.
+    touched: Vec<(String, Option<Document>)>,
     results: Vec<MutationResult>,
     mutations: Vec<Mutation>,
     mutations_json: Vec<Value>,
@@ -112,10 +113,6 @@ impl<'a> Working<'a> {
         let lowered = Value::Array(lowered);
         let mutations =
             parse_mutations(&lowered).map_err(|e| ActionError::from_mutation_error(index, e))?;
-        let docs: HashMap<String, Document> = required_ids(&mutations)
-            .into_iter()
-            .filter_map(|id| self.get(&id).cloned().map(|doc| (id, doc)))
-            .collect();
         // Each action gets its own seed: with one seed for all, two actions
         // adding items to the same array would generate the same `_key`s.
         let ctx = TransactionContext {
@@ -125,11 +122,23 @@ impl<'a> Working<'a> {
                 .wrapping_add((index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             ..self.ctx.clone()
         };
-        let commit = apply_transaction(&mutations, &docs, &ctx)
-            .map_err(|e| ActionError::from_mutation_error(index, e))?;
+        let ids = required_ids(&mutations);
+        // When no earlier action of the request touched these documents (the
+        // usual case), the stored ones are the state: no need to copy them.
+        let commit = if ids.iter().all(|id| !self.state.contains_key(id)) {
+            apply_transaction(&mutations, self.current, &ctx)
+        } else {
+            let docs: HashMap<String, Document> = ids
+                .into_iter()
+                .filter_map(|id| self.get(&id).cloned().map(|doc| (id, doc)))
+                .collect();
+            apply_transaction(&mutations, &docs, &ctx)
+        }
+        .map_err(|e| ActionError::from_mutation_error(index, e))?;
         for change in commit.changes {
-            if !self.touched.contains(&change.id) {
-                self.touched.push(change.id.clone());
+            // Untouched until now, its `before` is its state before the request.
+            if !self.state.contains_key(&change.id) {
+                self.touched.push((change.id.clone(), change.before));
             }
             self.state.insert(change.id, change.after);
         }
@@ -146,12 +155,10 @@ impl<'a> Working<'a> {
     /// The request as one commit: every document's state before the request
     /// and after its last action.
     pub fn finish(mut self) -> ActionCommit {
-        let current = self.current;
         let changes = std::mem::take(&mut self.touched)
             .into_iter()
-            .filter_map(|id| {
+            .filter_map(|(id, before)| {
                 let after = self.state.remove(&id).flatten();
-                let before = current.get(&id).cloned();
                 (before != after).then_some(DocumentChange { id, before, after })
             })
             .collect();
