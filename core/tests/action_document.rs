@@ -3,7 +3,7 @@
 
 mod action_support;
 
-use action_support::{check, doc, release, Case, Expect::*, TX};
+use action_support::{case, check, doc, release, Expect::*, TX};
 use serde_json::{json, Value};
 
 fn published() -> Value {
@@ -24,20 +24,6 @@ fn scheduled() -> Value {
         "scheduled",
         json!({"publishAt": "2030-01-01T00:00:00Z"}),
     )
-}
-
-fn case(
-    name: &'static str,
-    docs: Vec<Value>,
-    actions: Value,
-    expect: action_support::Expect,
-) -> Case {
-    Case {
-        name,
-        docs,
-        actions,
-        expect,
-    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod action_support;
 
-use action_support::{check, doc, release, run, run_with_history, Case, Expect::*, NOW};
+use action_support::{case, check, doc, release, run, run_with_history, Expect::*, NOW};
 use serde_json::{json, Value};
 
 fn act(kind: &str, extra: Value) -> Value {
@@ -12,20 +12,6 @@ fn act(kind: &str, extra: Value) -> Value {
         m.extend(e);
     }
     json!([a])
-}
-
-fn case(
-    name: &'static str,
-    docs: Vec<Value>,
-    actions: Value,
-    expect: action_support::Expect,
-) -> Case {
-    Case {
-        name,
-        docs,
-        actions,
-        expect,
-    }
 }
 
 #[test]

@@ -16,35 +16,6 @@ use super::working::Working;
 
 type ActionResult = Result<(), ActionError>;
 
-fn not_found(index: usize, id: &str, description: String) -> ActionError {
-    ActionErrorItem::new(index, ActionErrorKind::DocumentNotFound, description)
-        .with_id(id)
-        .into()
-}
-
-fn already_exists(index: usize, id: &str, description: String) -> ActionError {
-    ActionErrorItem::new(index, ActionErrorKind::DocumentAlreadyExists, description)
-        .with_id(id)
-        .into()
-}
-
-pub fn revision_mismatch(
-    index: usize,
-    id: &str,
-    actual: Option<&str>,
-    expected: &str,
-) -> ActionError {
-    let description = match actual {
-        Some(actual) => format!(
-            "Document \"{id}\" has unexpected revision ID (\"{actual}\"), expected \"{expected}\""
-        ),
-        None => format!("Document \"{id}\" does not exist; expected revision \"{expected}\""),
-    };
-    ActionErrorItem::new(index, ActionErrorKind::RevisionMismatch, description)
-        .with_id(id)
-        .into()
-}
-
 /// Creates a draft (or version) of a document that has never been published.
 pub fn create_document(w: &mut Working, index: usize, a: &CreateAction) -> ActionResult {
     check_release_open(w, index, &a.target_id)?;
@@ -53,7 +24,7 @@ pub fn create_document(w: &mut Working, index: usize, a: &CreateAction) -> Actio
         if ignore {
             return Ok(());
         }
-        return Err(already_exists(
+        return Err(ActionError::already_exists(
             index,
             &a.published_id,
             format!(
@@ -66,7 +37,7 @@ pub fn create_document(w: &mut Working, index: usize, a: &CreateAction) -> Actio
         if ignore {
             return Ok(());
         }
-        return Err(already_exists(
+        return Err(ActionError::already_exists(
             index,
             &a.target_id,
             format!(
@@ -83,7 +54,7 @@ pub fn create_document(w: &mut Working, index: usize, a: &CreateAction) -> Actio
 pub fn replace_draft(w: &mut Working, index: usize, a: &ReplaceDraftAction) -> ActionResult {
     check_release_open(w, index, &a.target_id)?;
     if !w.exists(&a.target_id) && !w.exists(&a.published_id) {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.target_id,
             format!(
@@ -106,7 +77,7 @@ pub fn edit(w: &mut Working, index: usize, a: &EditAction) -> ActionResult {
         return w.run(index, vec![lowered]);
     }
     let Some(published) = w.get(&a.published_id) else {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.target_id,
             format!(
@@ -119,7 +90,7 @@ pub fn edit(w: &mut Working, index: usize, a: &EditAction) -> ActionResult {
     // the one the patch expects.
     if let Some(expected) = expected {
         if published.rev() != Some(expected) {
-            return Err(revision_mismatch(
+            return Err(ActionError::revision_mismatch(
                 index,
                 &a.published_id,
                 published.rev(),
@@ -136,7 +107,7 @@ pub fn edit(w: &mut Working, index: usize, a: &EditAction) -> ActionResult {
 pub fn publish(w: &mut Working, index: usize, a: &PublishAction) -> ActionResult {
     check_release_open(w, index, &a.draft_id)?;
     let Some(draft) = w.get(&a.draft_id) else {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.draft_id,
             format!(
@@ -147,13 +118,23 @@ pub fn publish(w: &mut Working, index: usize, a: &PublishAction) -> ActionResult
     };
     if let Some(expected) = &a.if_draft_revision_id {
         if draft.rev() != Some(expected.as_str()) {
-            return Err(revision_mismatch(index, &a.draft_id, draft.rev(), expected));
+            return Err(ActionError::revision_mismatch(
+                index,
+                &a.draft_id,
+                draft.rev(),
+                expected,
+            ));
         }
     }
     if let Some(expected) = &a.if_published_revision_id {
         let actual = w.get(&a.published_id).and_then(|p| p.rev());
         if actual != Some(expected.as_str()) {
-            return Err(revision_mismatch(index, &a.published_id, actual, expected));
+            return Err(ActionError::revision_mismatch(
+                index,
+                &a.published_id,
+                actual,
+                expected,
+            ));
         }
     }
     let write = if marked_for_unpublish(draft) {
@@ -169,7 +150,7 @@ pub fn publish(w: &mut Working, index: usize, a: &PublishAction) -> ActionResult
 /// is created from it unless a draft exists).
 pub fn unpublish(w: &mut Working, index: usize, a: &UnpublishAction) -> ActionResult {
     let Some(published) = w.get(&a.published_id) else {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.published_id,
             format!("cannot unpublish: \"{}\" is not published", a.published_id),
@@ -187,7 +168,7 @@ pub fn unpublish(w: &mut Working, index: usize, a: &UnpublishAction) -> ActionRe
 pub fn discard(w: &mut Working, index: usize, a: &DiscardAction) -> ActionResult {
     check_release_open(w, index, &a.version_id)?;
     if !w.exists(&a.version_id) {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.version_id,
             format!("cannot discard \"{}\": it does not exist", a.version_id),
@@ -204,7 +185,7 @@ pub fn discard(w: &mut Working, index: usize, a: &DiscardAction) -> ActionResult
 /// it. A draft or version left out would be orphaned, so it fails the action.
 pub fn delete_document(w: &mut Working, index: usize, a: &DeleteAction) -> ActionResult {
     if !w.exists(&a.published_id) {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.published_id,
             format!(

@@ -126,6 +126,36 @@ impl ActionError {
         ActionError { items }
     }
 
+    pub(super) fn not_found(index: usize, id: &str, description: String) -> Self {
+        ActionErrorItem::new(index, ActionErrorKind::DocumentNotFound, description)
+            .with_id(id)
+            .into()
+    }
+
+    pub(super) fn already_exists(index: usize, id: &str, description: String) -> Self {
+        ActionErrorItem::new(index, ActionErrorKind::DocumentAlreadyExists, description)
+            .with_id(id)
+            .into()
+    }
+
+    /// An `if...RevisionId` that did not match `actual` (`None`: no such document).
+    pub(super) fn revision_mismatch(
+        index: usize,
+        id: &str,
+        actual: Option<&str>,
+        expected: &str,
+    ) -> Self {
+        let description = match actual {
+            Some(actual) => format!(
+                "Document \"{id}\" has unexpected revision ID (\"{actual}\"), expected \"{expected}\""
+            ),
+            None => format!("Document \"{id}\" does not exist; expected revision \"{expected}\""),
+        };
+        ActionErrorItem::new(index, ActionErrorKind::RevisionMismatch, description)
+            .with_id(id)
+            .into()
+    }
+
     /// The top-level description: the first failure, prefixed.
     pub fn description(&self) -> String {
         match self.items.first() {

@@ -3,8 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::document::revision_mismatch;
-use super::error::{ActionError, ActionErrorItem, ActionErrorKind};
+use super::error::ActionError;
 use super::lowered::{
     copy_as, create, create_if_not_exists, create_or_replace, patch, SYSTEM_FIELD,
 };
@@ -16,24 +15,16 @@ use super::working::Working;
 
 type ActionResult = Result<(), ActionError>;
 
-fn not_found(index: usize, id: &str, description: String) -> ActionError {
-    ActionErrorItem::new(index, ActionErrorKind::DocumentNotFound, description)
-        .with_id(id)
-        .into()
-}
-
 /// Creates a draft or version, from a given document or as a copy of another
 /// document of the same published id.
 pub fn version_create(w: &mut Working, index: usize, a: &VersionCreateAction) -> ActionResult {
     check_release_open(w, index, &a.version_id)?;
     if w.exists(&a.version_id) {
-        return Err(ActionErrorItem::new(
+        return Err(ActionError::already_exists(
             index,
-            ActionErrorKind::DocumentAlreadyExists,
+            &a.version_id,
             format!("Document by ID \"{}\" already exists", a.version_id),
-        )
-        .with_id(a.version_id.as_str())
-        .into());
+        ));
     }
     let body = match &a.source {
         VersionSource::Document(document) => document.clone(),
@@ -42,7 +33,7 @@ pub fn version_create(w: &mut Working, index: usize, a: &VersionCreateAction) ->
             if_base_revision_id,
         } => {
             let Some(base) = w.get(base_id) else {
-                return Err(not_found(
+                return Err(ActionError::not_found(
                     index,
                     base_id,
                     format!(
@@ -53,7 +44,12 @@ pub fn version_create(w: &mut Working, index: usize, a: &VersionCreateAction) ->
             };
             if let Some(expected) = if_base_revision_id {
                 if base.rev() != Some(expected.as_str()) {
-                    return Err(revision_mismatch(index, base_id, base.rev(), expected));
+                    return Err(ActionError::revision_mismatch(
+                        index,
+                        base_id,
+                        base.rev(),
+                        expected,
+                    ));
                 }
             }
             let mut body = copy_as(base, &a.version_id);
@@ -72,7 +68,7 @@ pub fn version_create(w: &mut Working, index: usize, a: &VersionCreateAction) ->
 pub fn version_replace(w: &mut Working, index: usize, a: &VersionReplaceAction) -> ActionResult {
     check_release_open(w, index, &a.version_id)?;
     if !w.exists(&a.version_id) {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.version_id,
             format!("cannot replace \"{}\": it does not exist", a.version_id),
@@ -91,7 +87,7 @@ pub fn version_unpublish(
 ) -> ActionResult {
     check_release_open(w, index, &a.version_id)?;
     let Some(published) = w.get(&a.published_id) else {
-        return Err(not_found(
+        return Err(ActionError::not_found(
             index,
             &a.published_id,
             format!(

@@ -162,6 +162,15 @@ pub struct Case {
     pub expect: Expect,
 }
 
+pub fn case(name: &'static str, docs: Vec<Value>, actions: Value, expect: Expect) -> Case {
+    Case {
+        name,
+        docs,
+        actions,
+        expect,
+    }
+}
+
 pub fn check(cases: Vec<Case>) {
     for case in cases {
         let result = run(&case.docs, case.actions.clone());
