@@ -8,6 +8,7 @@
 pub mod action;
 pub mod api;
 pub mod document;
+mod error_body;
 pub mod ffi;
 pub mod grants;
 pub mod groq;

@@ -1,7 +1,7 @@
 //! The error a failed action request returns, in the shape of Sanity's
 //! `actionError` body: one item per failing action, with its index.
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::mutation::{ErrorKind, MutationError};
 
@@ -179,26 +179,20 @@ impl ActionError {
 
     /// The response body: `{"error": {"type": "actionError", "description", "items"}}`.
     pub fn to_json(&self) -> Value {
-        let items: Vec<Value> = self
+        let items = self
             .items
             .iter()
             .map(|item| {
-                let mut error = Map::new();
-                error.insert("type".into(), json!(item.kind.as_str()));
-                error.insert("description".into(), json!(item.description));
-                if let Some(id) = &item.id {
-                    error.insert("id".into(), json!(id));
+                crate::error_body::Item {
+                    kind: item.kind.as_str(),
+                    description: &item.description,
+                    id: item.id.as_deref(),
+                    value: item.value.as_deref(),
+                    index: Some(item.index),
                 }
-                if let Some(value) = &item.value {
-                    error.insert("value".into(), (**value).clone());
-                }
-                json!({"error": error, "index": item.index})
+                .to_json()
             })
             .collect();
-        json!({"error": {
-            "type": "actionError",
-            "description": self.description(),
-            "items": items,
-        }})
+        crate::error_body::with_items("actionError", self.description(), items)
     }
 }

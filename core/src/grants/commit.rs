@@ -8,7 +8,7 @@
 //! - delete (no after): the before-state must match an `update` grant
 //!   (Sanity has no separate `delete` permission).
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::{json, Value as Json};
 
 use super::access::{document_value, Grants};
 use super::permission::Permission;
@@ -112,31 +112,27 @@ impl PermissionError {
     /// `insufficientPermissionsError`s naming the permission (and, beyond
     /// what Sanity sends, the document).
     pub fn to_json(&self) -> Json {
-        let items: Vec<Json> = self
+        let items = self
             .items
             .iter()
             .map(|item| {
-                let mut out = Map::new();
-                out.insert(
-                    "error".into(),
-                    json!({
-                        "type": "insufficientPermissionsError",
-                        "description": item.description(),
-                        "permission": item.permission.as_str(),
-                        "id": item.id,
-                    }),
-                );
-                if let Some(index) = item.index {
-                    out.insert("index".into(), json!(index));
+                let description = item.description();
+                let mut json = crate::error_body::Item {
+                    kind: "insufficientPermissionsError",
+                    description: &description,
+                    id: Some(&item.id),
+                    value: None,
+                    index: item.index,
                 }
-                Json::Object(out)
+                .to_json();
+                // Sanity names the missing permission beside the description.
+                if let Some(error) = json.get_mut("error").and_then(Json::as_object_mut) {
+                    error.insert("permission".into(), json!(item.permission.as_str()));
+                }
+                json
             })
             .collect();
-        json!({"error": {
-            "type": "mutationError",
-            "description": self.description(),
-            "items": items,
-        }})
+        crate::error_body::with_items("mutationError", self.description(), items)
     }
 
     /// Sanity's top-level description for failed mutations.

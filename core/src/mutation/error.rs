@@ -1,7 +1,7 @@
 //! The error a failed transaction returns, in the shape of Sanity's
 //! `mutationError` body: one item per failing mutation, with its index.
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// Why one mutation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,27 +111,21 @@ impl MutationError {
 
     /// The response body: `{"error": {"type": "mutationError", "description", "items"}}`.
     pub fn to_json(&self) -> Value {
-        let items: Vec<Value> = self
+        let items = self
             .items
             .iter()
             .map(|item| {
-                let mut error = Map::new();
-                error.insert("type".into(), json!(item.kind.as_str()));
-                error.insert("description".into(), json!(item.description));
-                if let Some(id) = &item.id {
-                    error.insert("id".into(), json!(id));
+                crate::error_body::Item {
+                    kind: item.kind.as_str(),
+                    description: &item.description,
+                    id: item.id.as_deref(),
+                    value: item.value.as_deref(),
+                    index: Some(item.index),
                 }
-                if let Some(value) = &item.value {
-                    error.insert("value".into(), (**value).clone());
-                }
-                json!({"error": error, "index": item.index})
+                .to_json()
             })
             .collect();
-        json!({"error": {
-            "type": "mutationError",
-            "description": self.description(),
-            "items": items,
-        }})
+        crate::error_body::with_items("mutationError", self.description(), items)
     }
 }
 

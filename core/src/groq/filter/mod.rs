@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use super::ast::{Expr, Query};
 use super::eval::Params;
+use super::plan::query::reads_everything;
 use super::value::Value;
 use super::{parse, validate, GroqError, QueryParseError};
 use compiled::Test;
@@ -194,15 +195,6 @@ fn listener_predicate(query: &Query) -> Option<Option<&Expr>> {
             Expr::PipeCall { base, name, .. } if name.as_ref() == "order" => e = base,
             _ => return None,
         }
-    }
-}
-
-/// `*`, which the parser may wrap in `[]` before a traversal.
-fn reads_everything(e: &Expr) -> bool {
-    match e {
-        Expr::Everything => true,
-        Expr::ArrayCoerce(inner) => matches!(**inner, Expr::Everything),
-        _ => false,
     }
 }
 

@@ -31,7 +31,7 @@ mod extract;
 mod memory;
 mod postgres;
 mod predicate;
-mod query;
+pub(crate) mod query;
 mod sql;
 mod sqlite;
 

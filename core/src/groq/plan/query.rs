@@ -58,7 +58,7 @@ pub fn reads_dataset(query: &Query) -> bool {
 }
 
 /// `*`, which the parser wraps in `[]` before a traversal.
-fn reads_everything(e: &Expr) -> bool {
+pub(crate) fn reads_everything(e: &Expr) -> bool {
     match e {
         Expr::Everything => true,
         Expr::ArrayCoerce(inner) => matches!(**inner, Expr::Everything),
