@@ -18,13 +18,26 @@ pub enum AppError {
     /// The store failed; the details go to the log, not to the client.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A bug or broken invariant on our side; logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// An error core already rendered in Sanity's shape (a query parse
+    /// error, a failed mutation or action, a permission denial).
+    #[error("{body}")]
+    Sanity {
+        status: u16,
+        body: serde_json::Value,
+    },
 }
 
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Sanity { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
+            }
         }
     }
 
@@ -32,14 +45,15 @@ impl AppError {
     fn kind(&self) -> &'static str {
         match self {
             AppError::NotFound(_) => "notFoundError",
-            AppError::Database(_) => "internalError",
+            AppError::Database(_) | AppError::Internal(_) => "internalError",
+            AppError::Sanity { .. } => "",
         }
     }
 
     fn description(&self) -> String {
         match self {
             // Never leak SQL or file paths to a client.
-            AppError::Database(_) => "Internal server error".to_owned(),
+            AppError::Database(_) | AppError::Internal(_) => "Internal server error".to_owned(),
             other => other.to_string(),
         }
     }
@@ -47,8 +61,14 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Database(e) = &self {
-            tracing::error!("request failed: {e}");
+        match &self {
+            AppError::Database(e) => tracing::error!("request failed: {e}"),
+            AppError::Internal(e) => tracing::error!("request failed: {e}"),
+            AppError::Sanity { status, body } => {
+                let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST);
+                return (status, Json(body.clone())).into_response();
+            }
+            AppError::NotFound(_) => {}
         }
         let body = json!({
             "error": { "type": self.kind(), "description": self.description() }

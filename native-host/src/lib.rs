@@ -3,12 +3,14 @@
 //! stores and routes the binary runs.
 //!
 //! - `cli` — the command line (clap).
+//! - `auth` — who is calling (tokens, roles) and their grants on a dataset.
 //! - `serve` / `routes` — the HTTP server (axum) and one file per endpoint.
 //! - `store` — SQLite (embedded, the d1-migrations schema) and, through
 //!   core's `Store` trait, the documents GROQ reads.
 //! - `groq` — `qanat groq`, a query over an NDJSON file.
 //! - `error` — the host's error type and its mapping to Sanity's error JSON.
 
+pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod groq;

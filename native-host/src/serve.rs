@@ -2,14 +2,13 @@
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
 use crate::{cli::ServeArgs, routes, store};
 
 /// What every handler can reach, shared through axum's `State` extractor.
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: store::Db,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +43,7 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Bind { addr, source })?;
 
     let db_path: PathBuf = args.data_dir.join(store::sqlite::FILE_NAME);
-    let db = store::sqlite::open(&args.data_dir).await?;
+    let db = store::Db::open(&args.data_dir, None).await?;
     let state = Arc::new(AppState { db: db.clone() });
 
     // Report the bound address, not the requested one: `--port 0` picks a free port.
@@ -101,9 +100,11 @@ impl AppState {
     /// A state over a fresh in-memory database with the schema applied.
     pub async fn for_tests() -> Self {
         AppState {
-            db: store::sqlite::open_in_memory()
-                .await
-                .expect("in-memory store"),
+            db: store::Db::Sqlite(
+                store::sqlite::open_in_memory()
+                    .await
+                    .expect("in-memory store"),
+            ),
         }
     }
 }

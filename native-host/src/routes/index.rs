@@ -9,17 +9,18 @@ use crate::{error::AppError, serve::AppState};
 pub async fn index(State(state): State<Arc<AppState>>) -> Result<Html<String>, AppError> {
     let version = env!("CARGO_PKG_VERSION");
     // Shows the schema the store is on, and proves the store answers.
-    let schema: Option<String> =
-        sqlx::query_scalar("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&state.db)
-            .await?;
-    let schema = schema.unwrap_or_else(|| "none".to_owned());
+    let schema = state
+        .db
+        .schema_version()
+        .await?
+        .unwrap_or_else(|| "none".to_owned());
     Ok(Html(format!(
         "<!doctype html>\n<meta charset=\"utf-8\">\n<title>Qanat</title>\n\
          <h1>Qanat {version}</h1>\n\
          <p>A Sanity-compatible Content Lake. The API answers under <code>/v&lt;version&gt;/</code>; \
          try <a href=\"/v1/ping\"><code>/v1/ping</code></a>.</p>\n\
-         <p>Store: SQLite, schema <code>{}</code>.</p>\n",
+         <p>Store: {}, schema <code>{}</code>.</p>\n",
+        state.db.kind(),
         escape_html(&schema)
     )))
 }

@@ -48,6 +48,8 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// Opens (creating if needed) `<data_dir>/qanat.sqlite` and applies every
