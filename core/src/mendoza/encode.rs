@@ -4,51 +4,50 @@
 //! right-hand value in bytes of compact JSON and keeps the cheapest: writing
 //! it literally, or editing the left value in place (starting from a copy of
 //! it, or from a blank value and copying back what survives). Edits recurse
-//! into fields matched by key and into array elements matched by content,
-//! `_key` or position (`encode_array`), and reuse unchanged runs of strings
-//! (`encode_string`). Unchanged parts cost nothing or one slice.
+//! into fields matched by key (or found moved under another key), into array
+//! elements matched by content, `_key` or position (`encode_array`), and
+//! reuse unchanged runs of strings (`encode_string`).
 //!
-//! The work is linear in the two values (one hashing pass each, then each
-//! left value is compared or edited against at most one right value), so the
-//! encoder can run on every committed write.
+//! The two values are compared top-down, so an unchanged part is walked once
+//! and costs nothing; hashes and sizes are computed only for the parts that
+//! changed (a literal's size only up to the size of the edit it competes
+//! with). Each left value is edited against a bounded number of right
+//! values, so the work stays linear in the two documents: the encoder runs on
+//! every committed write, to feed listeners.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::content::{hash, same, sorted_fields, Field, MAX_DEPTH};
 use super::op::Op;
 use super::size;
-use super::tree::{NodeId, Tree, ROOT};
 
 /// The operations that turn `left` into `right`.
 pub fn encode_ops<'a>(left: &'a Value, right: &'a Value) -> Vec<Op<'a>> {
-    let literal = vec![Op::Value(right)];
-    let (Some(left_tree), Some(right_tree)) = (Tree::build(left), Tree::build(right)) else {
-        return literal;
-    };
-    let encoder = Encoder {
-        left: &left_tree,
-        right: &right_tree,
-    };
-    if encoder.equal(ROOT, ROOT) {
-        return Vec::new();
-    }
-    let literal_cost = op_cost(&literal[0], right_tree.node(ROOT).size);
     // At the root the output already holds the left value (a copy for free);
     // starting blank costs a `Blank` operation.
     let blank = op_cost(&Op::Blank, 0);
-    match encoder.body(ROOT, ROOT, blank) {
-        Some(body) if body.cost + if body.copy { 0 } else { blank } < literal_cost => {
+    if let Some(body) = body(left, right, blank, 0) {
+        if body.is_unchanged() {
+            return Vec::new();
+        }
+        let cost = body.cost + if body.copy { 0 } else { blank };
+        let literal_overhead = op_cost(&Op::Value(right), 0);
+        if cheaper_literal(right, literal_overhead, cost).is_none() {
             let mut ops = Vec::with_capacity(body.ops.len() + 1);
             if !body.copy {
                 ops.push(Op::Blank);
             }
             ops.extend(body.ops);
-            ops
+            return ops;
         }
-        _ => literal,
     }
+    if same(left, right, 0) {
+        return Vec::new();
+    }
+    vec![Op::Value(right)]
 }
 
 /// Operations with their cost in bytes (each item of the flat array plus
@@ -74,6 +73,23 @@ impl<'a> Fragment<'a> {
         self.cost += other.cost;
         self.ops.extend(other.ops);
     }
+
+    /// `enter`, the body's operations, `exit`.
+    pub(crate) fn wrapped(enter: Op<'a>, body: Body<'a>, exit: Op<'a>) -> Self {
+        let mut out = Fragment::default();
+        out.push(enter);
+        out.cost += body.cost;
+        out.ops.extend(body.ops);
+        out.push(exit);
+        out
+    }
+
+    /// One operation writing `value` literally.
+    pub(crate) fn literal(op: Op<'a>, value: &Value) -> Self {
+        let mut out = Fragment::default();
+        out.push_sized(op, size::value(value));
+        out
+    }
 }
 
 /// How to build a right value from the input value it is read against.
@@ -93,9 +109,19 @@ impl<'a> Body<'a> {
             copy,
         }
     }
+
+    /// The body of a value that did not change: keep the copy.
+    pub(crate) fn unchanged() -> Self {
+        Body::new(Fragment::default(), true)
+    }
+
+    pub(crate) fn is_unchanged(&self) -> bool {
+        self.copy && self.ops.is_empty()
+    }
 }
 
-/// Bytes an operation adds to the flat JSON array, commas included.
+/// Bytes an operation adds to the flat JSON array, commas included; a
+/// value parameter counts `value_size`.
 pub(crate) fn op_cost(op: &Op<'_>, value_size: usize) -> usize {
     let code = size::uint(op.code() as usize) + 1;
     code + match *op {
@@ -126,169 +152,265 @@ pub(crate) fn op_cost(op: &Op<'_>, value_size: usize) -> usize {
     }
 }
 
-pub(crate) struct Encoder<'a, 't> {
-    pub left: &'t Tree<'a>,
-    pub right: &'t Tree<'a>,
+/// The size of `value` when writing it with `overhead` more bytes costs
+/// less than `than`; `None` when it does not (found without measuring all
+/// of a large value).
+pub(crate) fn cheaper_literal(value: &Value, overhead: usize, than: usize) -> Option<usize> {
+    let cap = than.checked_sub(overhead + 1)?;
+    size::value_within(value, cap)
 }
 
-impl<'a> Encoder<'a, '_> {
-    /// Whether left value `l` equals right value `r`. Equal hashes are
-    /// confirmed by walking both mirrors (whose fields are in the same sorted
-    /// order), so a crafted collision cannot make the encoder skip a change.
-    pub(crate) fn equal(&self, l: NodeId, r: NodeId) -> bool {
-        let (ln, rn) = (self.left.node(l), self.right.node(r));
-        if ln.hash != rn.hash {
-            return false;
-        }
-        match (ln.value, rn.value) {
-            (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_)) => {
-                let (lk, rk) = (self.left.kids(l), self.right.kids(r));
-                lk.len() == rk.len()
-                    && lk.iter().zip(rk).all(|(&a, &b)| {
-                        self.left.node(a).key == self.right.node(b).key && self.equal(a, b)
-                    })
-            }
-            (a, b) => a == b,
-        }
+/// The cheapest edit of left value `l` into right value `r`, or `None` when
+/// only writing `r` literally will do; [`Body::unchanged`] when they are
+/// equal containers or strings. `blank_extra` is what starting from a blank
+/// value costs beyond starting from a copy.
+pub(crate) fn body<'a>(
+    l: &'a Value,
+    r: &'a Value,
+    blank_extra: usize,
+    depth: usize,
+) -> Option<Body<'a>> {
+    if depth > MAX_DEPTH {
+        return None;
     }
-
-    /// The cheapest edit of left value `l` into right value `r` (which
-    /// differ), or `None` when only writing `r` literally will do.
-    /// `blank_extra` is what starting from a blank value costs beyond
-    /// starting from a copy.
-    pub(crate) fn body(&self, l: NodeId, r: NodeId, blank_extra: usize) -> Option<Body<'a>> {
-        match (self.left.node(l).value, self.right.node(r).value) {
-            (Value::Object(_), Value::Object(_)) => self.object_body(l, r, blank_extra),
-            (Value::Array(_), Value::Array(_)) => self.array_body(l, r, blank_extra),
-            (Value::String(a), Value::String(b)) => super::encode_string::body(a, b, blank_extra),
-            _ => None,
-        }
+    match (l, r) {
+        (Value::Object(a), Value::Object(b)) => object_body(a, b, blank_extra, depth),
+        (Value::Array(a), Value::Array(b)) => super::encode_array::body(a, b, depth),
+        (Value::String(a), Value::String(b)) => super::encode_string::body(a, b),
+        _ => None,
     }
+}
 
-    fn object_body(&self, l: NodeId, r: NodeId, blank_extra: usize) -> Option<Body<'a>> {
-        let (lk, rk) = (self.left.kids(l), self.right.kids(r));
-        // Operations both starting points need (changed and new fields), and
-        // what each adds: deleting dropped fields from a copy, or copying
-        // kept fields onto a blank object.
-        let mut fields = Fragment::default();
-        let mut deletes = Fragment::default();
-        let mut deletes_possible = true;
-        let mut copies = Fragment::default();
-        let mut siblings = None;
-        let (mut i, mut j) = (0, 0);
-        loop {
-            let order = match (lk.get(i), rk.get(j)) {
-                (Some(&a), Some(&b)) => self.left.node(a).key.cmp(self.right.node(b).key),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => break,
-            };
-            match order {
-                std::cmp::Ordering::Less => {
-                    if self.left.node(lk[i]).addressable {
-                        deletes.push(Op::ObjectDeleteField(i));
-                    } else {
-                        deletes_possible = false;
-                    }
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    fields.append(self.field(l, None, rk[j], &mut siblings));
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    if self.equal(lk[i], rk[j]) {
-                        let rn = self.right.node(rk[j]);
-                        if self.left.node(lk[i]).addressable {
-                            copies.push(Op::ObjectCopyField(i));
-                        } else {
-                            copies.push_sized(Op::ObjectSetFieldValue(rn.value, rn.key), rn.size);
-                        }
-                    } else {
-                        fields.append(self.field(l, Some(i), rk[j], &mut siblings));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let copy_cost = deletes_possible.then_some(deletes.cost);
-        // A blank object nothing is written into decodes as null.
-        let blank_cost = (!rk.is_empty()).then_some(copies.cost + blank_extra);
-        let copy = match (copy_cost, blank_cost) {
-            (Some(c), Some(b)) => c <= b,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return None,
+/// A right field still to be written, the left field with its key, and
+/// the edit of that field when it was already worked out.
+struct Pending<'a> {
+    field: Field<'a>,
+    same_key: Option<usize>,
+    edit: Option<Option<Body<'a>>>,
+}
+
+fn object_body<'a>(
+    left: &'a Map<String, Value>,
+    right: &'a Map<String, Value>,
+    blank_extra: usize,
+    depth: usize,
+) -> Option<Body<'a>> {
+    let (lf, rf) = (sorted_fields(left), sorted_fields(right));
+    // What each starting point needs besides the changed and new fields:
+    // deleting dropped fields from a copy, or copying kept fields onto a
+    // blank object.
+    let mut deletes = Fragment::default();
+    let mut deletes_possible = true;
+    let mut copies = Fragment::default();
+    let mut pending = Vec::new();
+    // Left fields whose value may have moved to another key.
+    let mut vacated = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let order = match (lf.get(i), rf.get(j)) {
+            (Some(a), Some(b)) => a.key.cmp(b.key),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
         };
-        let mut body = if copy { deletes } else { copies };
-        body.append(fields);
-        Some(Body::new(body, copy))
+        match order {
+            std::cmp::Ordering::Less => {
+                if lf[i].addressable {
+                    deletes.push(Op::ObjectDeleteField(i));
+                } else {
+                    deletes_possible = false;
+                }
+                vacated.push(i);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                pending.push(Pending {
+                    field: rf[j],
+                    same_key: None,
+                    edit: None,
+                });
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (lv, rv) = (lf[i].value, rf[j].value);
+                // An array's edit begins by comparing it in place, which is
+                // all an equality test would do: start with the edit.
+                let edit = (lv.is_array() && rv.is_array()).then(|| body(lv, rv, 0, depth + 1));
+                let unchanged = match &edit {
+                    Some(edit) => edit.as_ref().is_some_and(Body::is_unchanged),
+                    None => same(lv, rv, depth + 1),
+                };
+                if unchanged {
+                    if lf[i].addressable {
+                        copies.push(Op::ObjectCopyField(i));
+                    } else {
+                        let f = rf[j];
+                        copies.append(Fragment::literal(
+                            Op::ObjectSetFieldValue(f.value, f.key),
+                            f.value,
+                        ));
+                    }
+                } else {
+                    pending.push(Pending {
+                        field: rf[j],
+                        same_key: Some(i),
+                        edit,
+                    });
+                    vacated.push(i);
+                }
+                i += 1;
+                j += 1;
+            }
+        }
     }
 
-    /// The cheapest way to write field `r` into the object being built from
-    /// left object `parent`, whose field `same` has the same key.
-    fn field(
-        &self,
-        parent: NodeId,
-        same: Option<usize>,
-        r: NodeId,
-        siblings: &mut Option<HashIndex>,
-    ) -> Fragment<'a> {
-        let rn = self.right.node(r);
-        let lk = self.left.kids(parent);
-        let mut best = Fragment::default();
-        best.push_sized(Op::ObjectSetFieldValue(rn.value, rn.key), rn.size);
+    // A field changed in place is its own only candidate: no move to find.
+    let only_in_place =
+        pending.len() == 1 && vacated.len() == 1 && pending[0].same_key == Some(vacated[0]);
+    let may_move = !vacated.is_empty() && !only_in_place;
+    let mut moves = may_move.then(|| Moves::new(&lf, &vacated));
+    let mut fields = Fragment::default();
+    for p in pending {
+        fields.append(field(&lf, p, moves.as_mut(), depth));
+    }
 
-        if let Some(i) = same.filter(|&i| self.left.node(lk[i]).addressable) {
-            if let Some(body) = self.body(lk[i], r, 0) {
-                let mut edit = Fragment::default();
-                edit.push(if body.copy {
-                    Op::PushFieldCopy(i)
-                } else {
-                    Op::PushFieldBlank(i)
-                });
-                edit.append(Fragment {
-                    ops: body.ops,
-                    cost: body.cost,
-                });
-                edit.push(Op::ReturnIntoObjectSameKeyPop);
-                if edit.cost < best.cost {
-                    best = edit;
-                }
-            }
-        }
+    let copy_cost = deletes_possible.then_some(deletes.cost);
+    // A blank object nothing is written into decodes as null.
+    let blank_cost = (!rf.is_empty()).then_some(copies.cost + blank_extra);
+    let copy = match (copy_cost, blank_cost) {
+        (Some(c), Some(b)) => c <= b,
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (None, None) => return None,
+    };
+    let mut out = if copy { deletes } else { copies };
+    out.append(fields);
+    Some(Body::new(out, copy))
+}
 
-        // The value may sit unchanged under another key (a renamed field).
-        let index = siblings.get_or_insert_with(|| HashIndex::new(self.left, lk));
-        if let Some(i) = index.find(rn.hash, 0) {
-            if Some(i) != same && self.left.node(lk[i]).addressable && self.equal(lk[i], r) {
-                let mut moved = Fragment::default();
-                moved.push(Op::PushFieldCopy(i));
-                moved.push(Op::ReturnIntoObjectPop(rn.key));
-                if moved.cost < best.cost {
-                    best = moved;
-                }
-            }
+/// The cheapest way to write one changed or new field into the object
+/// being built from the left fields `lf`.
+fn field<'a>(
+    lf: &[Field<'a>],
+    pending: Pending<'a>,
+    moves: Option<&mut Moves<'_, 'a>>,
+    depth: usize,
+) -> Fragment<'a> {
+    let r = pending.field;
+    let mut best: Option<Fragment<'a>> = None;
+    if let Some(i) = pending.same_key.filter(|&i| lf[i].addressable) {
+        let edit = pending
+            .edit
+            .unwrap_or_else(|| body(lf[i].value, r.value, 0, depth + 1));
+        if let Some(body) = edit {
+            let enter = if body.copy {
+                Op::PushFieldCopy(i)
+            } else {
+                Op::PushFieldBlank(i)
+            };
+            best = Some(Fragment::wrapped(
+                enter,
+                body,
+                Op::ReturnIntoObjectSameKeyPop,
+            ));
         }
-        best
+    }
+    // The value may sit unchanged under another key (a renamed field).
+    if let Some(i) = moves.and_then(|m| m.find(r.value, pending.same_key, depth)) {
+        let mut moved = Fragment::default();
+        moved.push(Op::PushFieldCopy(i));
+        moved.push(Op::ReturnIntoObjectPop(r.key));
+        if best.as_ref().is_none_or(|b| moved.cost < b.cost) {
+            best = Some(moved);
+        }
+    }
+    let literal = Op::ObjectSetFieldValue(r.value, r.key);
+    match best {
+        Some(best) => match cheaper_literal(r.value, op_cost(&literal, 0), best.cost) {
+            Some(size) => {
+                let mut out = Fragment::default();
+                out.push_sized(literal, size);
+                out
+            }
+            None => best,
+        },
+        None => Fragment::literal(literal, r.value),
     }
 }
 
-/// Positions of a list of left values by content hash.
+/// Finds a right value among left fields that lost theirs (deleted or
+/// changed), comparing only values of the same kind and length, and
+/// hashing each at most once.
+struct Moves<'f, 'a> {
+    fields: &'f [Field<'a>],
+    by_shape: HashMap<(u8, usize), Vec<usize>>,
+    hashes: HashMap<usize, u64>,
+}
+
+/// How many same-shaped candidates are checked per value: enough for real
+/// renames, and a bound on the work for objects with many similar changes.
+const MOVE_CANDIDATES: usize = 8;
+
+impl<'f, 'a> Moves<'f, 'a> {
+    fn new(fields: &'f [Field<'a>], vacated: &[usize]) -> Self {
+        let mut by_shape: HashMap<(u8, usize), Vec<usize>> = HashMap::new();
+        for &i in vacated {
+            if fields[i].addressable {
+                by_shape.entry(shape(fields[i].value)).or_default().push(i);
+            }
+        }
+        Moves {
+            fields,
+            by_shape,
+            hashes: HashMap::new(),
+        }
+    }
+
+    fn find(&mut self, value: &Value, not: Option<usize>, depth: usize) -> Option<usize> {
+        let bucket = self.by_shape.get(&shape(value))?;
+        let wanted = hash(value, depth + 1);
+        for &i in bucket
+            .iter()
+            .filter(|&&i| Some(i) != not)
+            .take(MOVE_CANDIDATES)
+        {
+            let candidate = self.fields[i].value;
+            let h = *self
+                .hashes
+                .entry(i)
+                .or_insert_with(|| hash(candidate, depth + 1));
+            if h == wanted && same(candidate, value, depth + 1) {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
+/// A value's kind and length: equal values share it.
+fn shape(value: &Value) -> (u8, usize) {
+    match value {
+        Value::Null => (0, 0),
+        Value::Bool(b) => (1, *b as usize),
+        Value::Number(_) => (2, 0),
+        Value::String(s) => (3, s.len()),
+        Value::Array(items) => (4, items.len()),
+        Value::Object(map) => (5, map.len()),
+    }
+}
+
+/// Positions of a list of values by content hash.
 pub(crate) struct HashIndex {
     positions: HashMap<u64, Vec<u32>, BuildHasherDefault<Prehashed>>,
 }
 
 impl HashIndex {
-    pub(crate) fn new(tree: &Tree<'_>, ids: &[NodeId]) -> Self {
+    /// `hashes[i]` is the hash of the value at position `i`.
+    pub(crate) fn new(hashes: &[u64]) -> Self {
         let mut positions: HashMap<u64, Vec<u32>, BuildHasherDefault<Prehashed>> =
-            HashMap::with_capacity_and_hasher(ids.len(), Default::default());
-        for (i, &id) in ids.iter().enumerate() {
-            positions
-                .entry(tree.node(id).hash)
-                .or_default()
-                .push(i as u32);
+            HashMap::with_capacity_and_hasher(hashes.len(), Default::default());
+        for (i, &h) in hashes.iter().enumerate() {
+            positions.entry(h).or_default().push(i as u32);
         }
         HashIndex { positions }
     }
@@ -302,8 +424,7 @@ impl HashIndex {
     }
 }
 
-/// The keys are already well-mixed hashes; hashing them again is waste, and
-/// std's default hasher would seed itself from the system.
+/// The keys are already well-mixed hashes; hashing them again is waste.
 #[derive(Default)]
 pub(crate) struct Prehashed(u64);
 

@@ -33,8 +33,11 @@ struct Segment {
     from: Option<usize>,
 }
 
-/// The cheapest edit of `left` into `right`, which differ.
-pub(crate) fn body<'a>(left: &str, right: &'a str, _blank_extra: usize) -> Option<Body<'a>> {
+/// The cheapest edit of `left` into `right`.
+pub(crate) fn body<'a>(left: &str, right: &'a str) -> Option<Body<'a>> {
+    if left == right {
+        return Some(Body::unchanged());
+    }
     if right.is_empty() {
         // A blank value given no text decodes as null in Go's decoder.
         return None;
@@ -109,60 +112,79 @@ fn common_suffix(a: &str, b: &str) -> usize {
 const BLOCK: usize = 64;
 
 /// Splits `right[start..end]` into text and runs found in `left`.
+///
+/// At each position the run is looked for where the last run (or the
+/// common prefix) left off, where the common suffix lines up, and through
+/// the word table: edits shift text, so unchanged runs lie on one of a few
+/// diagonals, which the table alone would miss in repetitive text.
 fn middle_runs(left: &str, right: &str, start: usize, end: usize, out: &mut Vec<Segment>) {
     let mut text_from = start;
     if end - start >= MIN_RUN && left.len() >= MIN_RUN {
         let table = WordTable::new(left.as_bytes());
-        // Offsets up to here have only ASCII before them (see the module
-        // comment).
-        let ascii = left.bytes().position(|b| b >= 0x80).unwrap_or(left.len());
-        let (l, r) = (left.as_bytes(), right.as_bytes());
+        let finder = RunFinder {
+            left,
+            right,
+            end,
+            // Offsets up to here have only ASCII before them (see the
+            // module comment).
+            ascii: left.bytes().position(|b| b >= 0x80).unwrap_or(left.len()),
+        };
+        let suffix_shift = left.len() as isize - right.len() as isize;
+        let mut last_shift = 0isize;
+        // A run the npm decoder cannot slice, by its shift and end: later
+        // starts on it are just as unusable, so it is not grown again.
+        let mut blocked: Option<(isize, usize)> = None;
+        // Growing runs is bounded in total, so repetitive text cannot make
+        // the search quadratic; past the bound the rest is written as text.
+        let mut work = 8 * (end - start) + 1024;
         let mut i = start;
-        while i + WORD <= end {
-            let Some(found) = table.find(l, &r[i..i + WORD]) else {
+        while i + WORD <= end && work > 0 {
+            let word = &right.as_bytes()[i..i + WORD];
+            let candidates = [
+                i.checked_add_signed(last_shift),
+                i.checked_add_signed(suffix_shift),
+                table.find(left.as_bytes(), word),
+            ];
+            let mut best: Option<Run> = None;
+            for (n, at) in candidates.iter().enumerate() {
+                let Some(at) = *at else {
+                    continue;
+                };
+                let shift = at as isize - i as isize;
+                if candidates[..n].contains(&Some(at))
+                    || blocked.is_some_and(|(s, re)| s == shift && i < re)
+                {
+                    continue;
+                }
+                match finder.run(at, i, text_from, &mut work) {
+                    Found::Usable(run) => {
+                        if best.is_none_or(|b| run.len() > b.len()) {
+                            best = Some(run);
+                        }
+                    }
+                    Found::Blocked(re) => blocked = Some((shift, re)),
+                    Found::Nothing => {}
+                }
+            }
+            let Some(run) = best else {
                 i += 1;
                 continue;
             };
-            let (mut ls, mut rs) = (found, i);
-            while rs > text_from && ls > 0 && l[ls - 1] == r[rs - 1] {
-                ls -= 1;
-                rs -= 1;
-            }
-            let (mut le, mut re) = (found + WORD, i + WORD);
-            while re < end && le < l.len() && l[le] == r[re] {
-                le += 1;
-                re += 1;
-            }
-            while rs < re && !right.is_char_boundary(rs) {
-                rs += 1;
-                ls += 1;
-            }
-            while re > rs && !right.is_char_boundary(re) {
-                re -= 1;
-                le -= 1;
-            }
-            let usable = re - rs >= MIN_RUN
-                && left.is_char_boundary(ls)
-                && left.is_char_boundary(le)
-                && (ls <= ascii || le == left.len());
-            if !usable {
-                i += 1;
-                continue;
-            }
-            if rs > text_from {
+            if run.rs > text_from {
                 out.push(Segment {
                     start: text_from,
-                    end: rs,
+                    end: run.rs,
                     from: None,
                 });
             }
             out.push(Segment {
-                start: rs,
-                end: re,
-                from: Some(ls),
+                start: run.rs,
+                end: run.re,
+                from: Some(run.ls),
             });
-            text_from = re;
-            i = re;
+            last_shift = run.ls as isize - run.rs as isize;
+            text_from = run.re;
+            i = run.re;
         }
     }
     if end > text_from {
@@ -171,6 +193,75 @@ fn middle_runs(left: &str, right: &str, start: usize, end: usize, out: &mut Vec<
             end,
             from: None,
         });
+    }
+}
+
+/// `right[rs..re]` equals `left[ls..]`.
+#[derive(Clone, Copy)]
+struct Run {
+    ls: usize,
+    rs: usize,
+    re: usize,
+}
+
+impl Run {
+    fn len(&self) -> usize {
+        self.re - self.rs
+    }
+}
+
+enum Found {
+    Usable(Run),
+    /// A long enough run the npm decoder could not slice; it ends at this
+    /// offset of the right string.
+    Blocked(usize),
+    Nothing,
+}
+
+struct RunFinder<'s> {
+    left: &'s str,
+    right: &'s str,
+    end: usize,
+    ascii: usize,
+}
+
+impl RunFinder<'_> {
+    /// The run through `left[at..at + WORD] == right[i..i + WORD]`, grown
+    /// both ways (back no further than `text_from`) and trimmed to
+    /// character boundaries.
+    fn run(&self, at: usize, i: usize, text_from: usize, work: &mut usize) -> Found {
+        let (l, r) = (self.left.as_bytes(), self.right.as_bytes());
+        *work = work.saturating_sub(WORD);
+        if l.get(at..at + WORD) != r.get(i..i + WORD) {
+            return Found::Nothing;
+        }
+        let (mut ls, mut rs) = (at, i);
+        while rs > text_from && ls > 0 && l[ls - 1] == r[rs - 1] {
+            ls -= 1;
+            rs -= 1;
+        }
+        let (mut le, mut re) = (at + WORD, i + WORD);
+        while re < self.end && le < l.len() && l[le] == r[re] {
+            le += 1;
+            re += 1;
+        }
+        *work = work.saturating_sub(re - rs);
+        while rs < re && !self.right.is_char_boundary(rs) {
+            rs += 1;
+            ls += 1;
+        }
+        while re > rs && !self.right.is_char_boundary(re) {
+            re -= 1;
+            le -= 1;
+        }
+        if re - rs < MIN_RUN || !self.left.is_char_boundary(ls) || !self.left.is_char_boundary(le) {
+            return Found::Nothing;
+        }
+        if ls <= self.ascii || le == l.len() {
+            Found::Usable(Run { ls, rs, re })
+        } else {
+            Found::Blocked(re)
+        }
     }
 }
 
@@ -227,7 +318,7 @@ fn choose<'a>(left: &str, right: &'a str, segments: &[Segment]) -> Fragment<'a> 
     let mut steps: Vec<[(usize, bool); 2]> = Vec::with_capacity(segments.len());
     let (mut open, mut sliced) = (NEVER, 0);
     for seg in segments {
-        let text = size::string(&right[seg.start..seg.end]) - 2;
+        let text = text_cost(left, right, seg);
         let as_text = if open + text <= sliced + open_text + text {
             (open + text, true)
         } else {
@@ -288,6 +379,17 @@ fn choose<'a>(left: &str, right: &'a str, segments: &[Segment]) -> Fragment<'a> 
     out
 }
 
+/// Escaped bytes of a segment written as text. A long one that can be
+/// sliced costs at least its length, far more than the slice; measuring it
+/// exactly would only cost time.
+fn text_cost(left: &str, right: &str, seg: &Segment) -> usize {
+    let len = seg.end - seg.start;
+    match seg.from {
+        Some(from) if len > 256 && slice_allowed(left, from, len) => len,
+        _ => size::string(&right[seg.start..seg.end]) - 2,
+    }
+}
+
 /// Whether the npm decoder slices `left[from..from + len]` exactly.
 fn slice_allowed(left: &str, from: usize, len: usize) -> bool {
     from == 0 || from + len == left.len() || left.as_bytes()[..from].is_ascii()
@@ -301,7 +403,7 @@ mod tests {
 
     fn run(left: &str, right: &str) -> Vec<Op<'static>> {
         let right: &'static str = Box::leak(right.to_string().into_boxed_str());
-        let body = body(left, right, 2).unwrap();
+        let body = body(left, right).unwrap();
         let mut ops = body.ops;
         if !body.copy {
             ops.insert(0, Op::Blank);

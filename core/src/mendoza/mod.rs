@@ -9,13 +9,13 @@
 //! made.
 
 mod apply;
+mod content;
 mod encode;
 mod encode_array;
 mod encode_string;
 mod error;
 pub mod op;
 mod size;
-mod tree;
 
 use serde_json::Value;
 

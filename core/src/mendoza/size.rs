@@ -5,7 +5,9 @@
 //! `\` and control characters (the five with short forms as two bytes, the
 //! rest as `\u00XX`), and nothing else.
 
-use serde_json::Number;
+use serde_json::{Number, Value};
+
+use super::content::MAX_DEPTH;
 
 /// Bytes of `text` as a JSON string, quotes included.
 pub(crate) fn string(text: &str) -> usize {
@@ -45,6 +47,56 @@ fn escaped(byte: u8) -> usize {
     }
 }
 
+/// Bytes of `value` in compact JSON.
+pub(crate) fn value(value: &Value) -> usize {
+    value_within(value, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// Bytes of `value` in compact JSON if they are at most `cap`; counting stops
+/// as soon as they pass it, so asking whether a large value is smaller than
+/// a small patch costs little.
+pub(crate) fn value_within(value: &Value, cap: usize) -> Option<usize> {
+    let mut total = 0;
+    add(value, cap, &mut total, 0).then_some(total)
+}
+
+fn add(value: &Value, cap: usize, total: &mut usize, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    match value {
+        Value::Null | Value::Bool(true) => *total += 4,
+        Value::Bool(false) => *total += 5,
+        Value::Number(n) => *total += number(n),
+        Value::String(s) => {
+            // Its length is a lower bound; skip the escapes when that is
+            // already too much.
+            if total.saturating_add(s.len() + 2) > cap {
+                return false;
+            }
+            *total += string(s);
+        }
+        Value::Array(items) => {
+            *total += 1 + items.len().max(1);
+            for item in items {
+                if *total > cap || !add(item, cap, total, depth + 1) {
+                    return false;
+                }
+            }
+        }
+        Value::Object(map) => {
+            *total += 1 + map.len().max(1);
+            for (key, item) in map {
+                *total += string(key) + 1;
+                if *total > cap || !add(item, cap, total, depth + 1) {
+                    return false;
+                }
+            }
+        }
+    }
+    *total <= cap
+}
+
 /// Bytes of a non-negative integer.
 pub(crate) fn uint(n: usize) -> usize {
     digits(n as u64)
@@ -82,7 +134,17 @@ pub(crate) fn number(n: &Number) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
+    use serde_json::json;
+
+    #[test]
+    fn value_sizes_match_serde_json_and_stop_at_the_cap() {
+        let doc = json!({"a": [1, "x\n", null, true, false, {}], "b": {"c": [], "d": -2.5}, "e": "مرحبا"});
+        let exact = serde_json::to_string(&doc).unwrap().len();
+        assert_eq!(value(&doc), exact);
+        assert_eq!(value_within(&doc, exact), Some(exact));
+        assert_eq!(value_within(&doc, exact - 1), None);
+        assert_eq!(value_within(&json!("x".repeat(1000)), 10), None);
+    }
 
     #[test]
     fn sizes_match_serde_json() {
