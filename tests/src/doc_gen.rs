@@ -176,6 +176,17 @@ pub fn document(rng: &mut Rng) -> Value {
     if rng.chance(20) {
         doc.insert("extra".into(), value(rng, 1));
     }
+    if rng.chance(15) {
+        // Keys that sort one way by UTF-8 bytes and another by UTF-16
+        // units (U+FB00.. against U+1F600..).
+        let mut names = Map::new();
+        for key in ["a", "ﬀ", "ﬁ", "😀", "🙂", "z"] {
+            if rng.chance(80) {
+                names.insert(key.into(), value(rng, 2));
+            }
+        }
+        doc.insert("names".into(), Value::Object(names));
+    }
     Value::Object(doc)
 }
 

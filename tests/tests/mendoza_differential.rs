@@ -16,7 +16,7 @@ use qanat_tests::{doc_gen, node, reference_path, rng::Rng};
 use serde_json::{json, Value};
 
 const SEED: u64 = 0x3E4D_0CA0_2024_0004;
-const GENERATED_PAIRS: usize = 2_500;
+const GENERATED_PAIRS: usize = 2_000;
 
 struct Case {
     origin: String,
