@@ -443,3 +443,76 @@ impl Hasher for Prehashed {
         self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mendoza::{apply, op};
+    use serde_json::json;
+
+    /// `(left, right, patch)`: the exact patch the encoder makes.
+    #[test]
+    fn encodes_small_changes() {
+        let block = |key: &str, text: &str| json!({"_key": key, "_type": "block", "text": text});
+        let cases = [
+            (json!({"a": 1}), json!({"a": 1}), json!([])),
+            (
+                json!({"a": 1}),
+                json!({"a": 1, "b": 2}),
+                json!([17, 2, "b"]),
+            ),
+            (json!({"a": 1, "b": 2}), json!({"a": 1}), json!([19, 1])),
+            (json!(1), json!({}), json!([0, {}])),
+            (json!({"a": 1}), json!([1]), json!([0, [1]])),
+            (json!({"a": [1]}), json!({"a": []}), json!([17, [], "a"])),
+            // A renamed field is copied from its old key.
+            (
+                json!({"a": {"deep": [1, 2, 3]}, "b": null}),
+                json!({"a": null, "b": {"deep": [1, 2, 3]}}),
+                json!([10, 1, 14, "a", 10, 0, 14, "b"]),
+            ),
+            // Appending keeps the copy of the array or string.
+            (json!([1, 2, 3]), json!([1, 2, 3, 4]), json!([20, 4])),
+            (
+                json!({"s": "hello"}),
+                json!({"s": "hello world"}),
+                json!([10, 0, 22, " world", 15]),
+            ),
+            // Moved items are slices; small literals beat slices.
+            (
+                json!([block("a", "x"), block("b", "y")]),
+                json!([block("b", "y"), block("a", "x")]),
+                json!([2, 21, 1, 2, 21, 0, 1]),
+            ),
+            (
+                json!([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+                json!([12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+                json!([2, 20, 12, 21, 0, 11]),
+            ),
+            (json!([1, 2]), json!([2, 1]), json!([0, [2, 1]])),
+            // An item edited and moved is found by its `_key`.
+            (
+                json!([block("a", "some text"), block("b", "other text")]),
+                json!([block("b", "other text!"), block("a", "some text")]),
+                json!([2, 12, 1, 10, 2, 22, "!", 15, 16, 21, 0, 1]),
+            ),
+            // "😀" sorts before "ﬀ" in UTF-16 but after it in UTF-8: neither
+            // may be addressed by index, so the object is written whole.
+            (
+                json!({"ﬀ": 1, "😀": 2}),
+                json!({"ﬀ": 1}),
+                json!([0, {"ﬀ": 1}]),
+            ),
+            (
+                json!({"a": 1, "ﬀ": 1, "😀": 2}),
+                json!({"a": 2, "ﬀ": 1, "😀": 2}),
+                json!([17, 2, "a"]),
+            ),
+        ];
+        for (left, right, expected) in cases {
+            let patch = op::to_json(&encode_ops(&left, &right));
+            assert_eq!(patch, expected, "{left} -> {right}");
+            assert_eq!(apply(&left, &patch).unwrap(), right, "{left} -> {right}");
+        }
+    }
+}
