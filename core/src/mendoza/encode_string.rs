@@ -2,11 +2,13 @@
 //! write the rest as text.
 //!
 //! The common prefix and suffix are found directly; in the middle, runs of
-//! 16 bytes or more that also occur anywhere in the left string are found
-//! through a sparse table of the left string's 8-byte words (any such run
-//! contains a word at a multiple of 8), as a compressor would. Then each run
-//! is either sliced or written inline, whichever is smaller, counting that a
-//! slice between two pieces of text splits them in two.
+//! 16 bytes or more that also occur in the left string are found as a
+//! compressor would: on the diagonals edits leave unchanged text on (where
+//! the last run or the suffix lines up), and anywhere else through a sparse
+//! table of the left string's 8-byte words (any such run contains a word at
+//! a multiple of 8). The search does a bounded amount of work per byte.
+//! Then each run is either sliced or written inline, whichever is smaller,
+//! counting that a slice between two pieces of text splits them in two.
 //!
 //! Offsets are UTF-8 bytes and always fall between characters. One more
 //! rule comes from the `mendoza` npm decoder (3.0.8), which resolves a
