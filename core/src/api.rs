@@ -2,7 +2,9 @@
 //! types: the wasm module run under wasmtime and in Workers, and test hosts.
 //!
 //! Request: `{"op": "...", ...}`. Response: `{"result": ...}` or
-//! `{"error": {...}}` in Sanity's error shape.
+//! `{"error": {...}}` in Sanity's error shape. Ops: `patch`, `transaction`,
+//! `setDataset`, `query`, `mendoza.encode` (`left`, `right`: the patch) and
+//! `mendoza.apply` (`left`, `patch`: the right value).
 
 use std::collections::HashMap;
 
@@ -40,6 +42,17 @@ fn dispatch(req: &Value) -> Value {
             }
         }
         Some("transaction") => transaction(req),
+        Some("mendoza.encode") => {
+            let field = |k: &str| req.get(k).unwrap_or(&Value::Null);
+            json!({"result": crate::mendoza::encode(field("left"), field("right"))})
+        }
+        Some("mendoza.apply") => {
+            let field = |k: &str| req.get(k).unwrap_or(&Value::Null);
+            match crate::mendoza::apply(field("left"), field("patch")) {
+                Ok(result) => json!({"result": result}),
+                Err(e) => e.to_json(),
+            }
+        }
         Some("setDataset") => set_dataset(req),
         Some(other) => bad_request(&format!("unknown op {other:?}")),
         None => bad_request("missing \"op\""),
@@ -176,6 +189,24 @@ mod tests {
         let out: Value = serde_json::from_str(&call(&req.to_string())).unwrap();
         assert_eq!(out["result"]["changes"][0]["after"]["x"], 1);
         assert_eq!(out["result"]["results"][1]["operation"], "update");
+    }
+
+    #[test]
+    fn mendoza_round_trip() {
+        let (left, right) = (
+            json!({"a": "hello", "b": [1, 2]}),
+            json!({"a": "hello!", "b": [1, 2]}),
+        );
+        let req = json!({"op": "mendoza.encode", "left": left, "right": right});
+        let out: Value = serde_json::from_str(&call(&req.to_string())).unwrap();
+        let patch = out["result"].clone();
+        assert_eq!(patch, json!([10, 0, 22, "!", 15]));
+        let req = json!({"op": "mendoza.apply", "left": left, "patch": patch});
+        let out: Value = serde_json::from_str(&call(&req.to_string())).unwrap();
+        assert_eq!(out, json!({"result": right}));
+        let req = json!({"op": "mendoza.apply", "left": left, "patch": [99]});
+        let out: Value = serde_json::from_str(&call(&req.to_string())).unwrap();
+        assert_eq!(out["error"]["description"], "position 0: unknown opcode 99");
     }
 
     #[test]

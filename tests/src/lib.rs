@@ -13,6 +13,7 @@ pub fn reference_path(relative: &str) -> PathBuf {
 }
 
 pub mod conformance;
+pub mod doc_gen;
 pub mod node;
 pub mod patch_gen;
 pub mod rng;
