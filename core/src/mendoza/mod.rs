@@ -46,12 +46,3 @@ pub use op::Op;
 pub fn encode(left: &Value, right: &Value) -> Value {
     op::to_json(&encode_ops(left, right))
 }
-
-/// Applies a patch made by [`encode`] (stub: only the whole-value form).
-pub fn apply(left: &Value, patch: &Value) -> Result<Value, String> {
-    match patch.as_array().map(Vec::as_slice) {
-        Some([]) => Ok(left.clone()),
-        Some([op, value]) if op == 0 => Ok(value.clone()),
-        _ => Err("unsupported patch".into()),
-    }
-}
