@@ -99,7 +99,7 @@ async fn open(store: &StoreArgs) -> Result<Db, CommandError> {
     Ok(Db::open(&store.data_dir, store.database_url().as_deref()).await?)
 }
 
-async fn add_user(db: &Db, args: &UserAddArgs) -> Result<(), CommandError> {
+pub(crate) async fn add_user(db: &Db, args: &UserAddArgs) -> Result<(), CommandError> {
     if identity::user(db, &args.id).await?.is_some() {
         return Err(CommandError::UserExists(args.id.clone()));
     }
@@ -121,7 +121,7 @@ async fn add_user(db: &Db, args: &UserAddArgs) -> Result<(), CommandError> {
 }
 
 /// Returns the new token.
-async fn create_token(db: &Db, args: &TokenCreateArgs) -> Result<String, CommandError> {
+pub(crate) async fn create_token(db: &Db, args: &TokenCreateArgs) -> Result<String, CommandError> {
     for role in &args.roles {
         known_role(db, role).await?;
     }

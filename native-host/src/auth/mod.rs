@@ -19,6 +19,9 @@ pub mod clock;
 pub mod commands;
 pub mod token;
 
+#[cfg(test)]
+mod tests;
+
 /// What Sanity's gateway says for a token it does not know.
 const SESSION_NOT_FOUND: &str = "Session not found";
 
@@ -129,7 +132,7 @@ pub async fn project_roles(db: &Db, dataset: &str) -> Result<Roles, AppError> {
 }
 
 #[cfg(test)]
-mod tests {
+mod header_tests {
     use super::bearer_token;
 
     #[test]

@@ -79,15 +79,27 @@ pub async fn user(db: &Db, id: &str) -> Result<Option<User>, sqlx::Error> {
     Ok(row.map(|(id, name, email)| User { id, name, email }))
 }
 
-/// Every user, robots included, ordered by id.
-pub async fn all_users(db: &Db) -> Result<Vec<User>, sqlx::Error> {
-    const SQL: &str = "SELECT id, name, email FROM users ORDER BY id";
-    let rows: Vec<(String, String, Option<String>)> =
+/// Every user, robots included, ordered by id, each with whether it is a
+/// robot and when it was created.
+pub async fn all_users(db: &Db) -> Result<Vec<(User, bool, String)>, sqlx::Error> {
+    // Compared as text so the statement reads the flag whether the column
+    // is an INTEGER (SQLite, '1') or a BOOLEAN ('true').
+    const SQL: &str = "SELECT id, name, email,                        CASE WHEN CAST(is_robot AS TEXT) IN ('1', 'true') THEN 'robot' ELSE '' END,                        created_at FROM users ORDER BY id";
+    let rows: Vec<(String, String, Option<String>, String, String)> =
         on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, email)| User { id, name, email })
+        .map(|(id, name, email, robot, created_at)| {
+            (User { id, name, email }, robot == "robot", created_at)
+        })
         .collect())
+}
+
+/// `(user_id, role)` for every role held on every dataset (`*`).
+pub async fn project_roles(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    const SQL: &str =
+        "SELECT user_id, role FROM user_roles WHERE dataset = '*' ORDER BY user_id, role";
+    on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)
 }
 
 /// Makes sure `role` has a row, so `user_roles` (which references it) can
