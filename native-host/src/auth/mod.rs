@@ -22,6 +22,9 @@ pub mod token;
 #[cfg(test)]
 mod tests;
 
+/// How fresh `tokens.last_used_at` is kept.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
 /// What Sanity's gateway says for a token it does not know.
 const SESSION_NOT_FOUND: &str = "Session not found";
 
@@ -82,9 +85,17 @@ pub async fn identify(db: &Db, token: &str) -> Result<Option<Identity>, AppError
     if row.expires_at.as_deref().is_some_and(clock::is_past) {
         return Ok(None);
     }
-    // Best effort: a busy database must not fail the request it serves.
-    if let Err(e) = identity::touch_token(db, &presented, &clock::now_rfc3339()).await {
-        tracing::debug!("could not record the token's last use: {e}");
+    // At most once a minute per token: a write on every request would queue
+    // reads behind SQLite's single writer. Best effort: a busy database must
+    // not fail the request it serves.
+    let stale = row
+        .last_used_at
+        .as_deref()
+        .is_none_or(|t| clock::is_older_than(t, LAST_USED_RESOLUTION_SECS));
+    if stale {
+        if let Err(e) = identity::touch_token(db, &presented, &clock::now_rfc3339()).await {
+            tracing::debug!("could not record the token's last use: {e}");
+        }
     }
     let roles = identity::user_roles(db, &row.user_id, None).await?;
     Ok(Some(Identity::user(row.user_id, roles)))

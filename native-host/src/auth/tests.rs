@@ -199,7 +199,7 @@ async fn bad_credentials_answer_401_and_no_credentials_are_anonymous() {
 }
 
 #[tokio::test]
-async fn an_expired_token_is_refused_and_a_used_one_is_stamped() {
+async fn an_expired_token_is_refused_and_use_is_stamped_at_most_once_a_minute() {
     let f = Fixture::new().await;
     let token = f.user_with_token("ada", &["viewer"], "*").await;
     let Db::Sqlite(pool) = f.db() else {
@@ -212,6 +212,32 @@ async fn an_expired_token_is_refused_and_a_used_one_is_stamped() {
         .await
         .expect("row");
     assert!(used.is_some_and(|t| t.ends_with('Z')));
+
+    // Rewritten only when more than a minute old.
+    let last_used = |pool| async move {
+        sqlx::query_scalar::<_, Option<String>>("SELECT last_used_at FROM tokens")
+            .fetch_one(pool)
+            .await
+            .expect("row")
+    };
+    for (stored, rewritten) in [
+        ("2001-01-01T00:00:00.000Z".to_owned(), true),
+        (super::clock::now_rfc3339(), false),
+    ] {
+        sqlx::query("UPDATE tokens SET last_used_at = $1")
+            .bind(&stored)
+            .execute(pool)
+            .await
+            .expect("stamp");
+        let (status, _) = f.get("/v1/users/me", Some(&token)).await;
+        assert_eq!(status, StatusCode::OK);
+        let now = last_used(pool).await;
+        assert_eq!(
+            now.as_deref() != Some(stored.as_str()),
+            rewritten,
+            "{stored}"
+        );
+    }
 
     sqlx::query("UPDATE tokens SET expires_at = '2001-01-01T00:00:00.000Z'")
         .execute(pool)

@@ -35,6 +35,7 @@ pub struct TokenRow {
     pub token_sha256: String,
     pub user_id: String,
     pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
 }
 
 /// A custom role's definition, as `qanat role add` reads it.
@@ -179,15 +180,18 @@ pub async fn create_token(
 }
 
 pub async fn find_token(db: &Db, token_sha256: &str) -> Result<Option<TokenRow>, sqlx::Error> {
-    const SQL: &str =
-        "SELECT token_sha256, user_id, expires_at FROM tokens WHERE token_sha256 = $1";
-    let row: Option<(String, String, Option<String>)> = on_pool!(db, pool =>
+    const SQL: &str = "SELECT token_sha256, user_id, expires_at, last_used_at FROM tokens \
+                       WHERE token_sha256 = $1";
+    let row: Option<(String, String, Option<String>, Option<String>)> = on_pool!(db, pool =>
         sqlx::query_as(SQL).bind(token_sha256).fetch_optional(pool).await)?;
-    Ok(row.map(|(token_sha256, user_id, expires_at)| TokenRow {
-        token_sha256,
-        user_id,
-        expires_at,
-    }))
+    Ok(row.map(
+        |(token_sha256, user_id, expires_at, last_used_at)| TokenRow {
+            token_sha256,
+            user_id,
+            expires_at,
+            last_used_at,
+        },
+    ))
 }
 
 pub async fn touch_token(db: &Db, token_sha256: &str, now: &str) -> Result<(), sqlx::Error> {
