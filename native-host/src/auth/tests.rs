@@ -458,7 +458,7 @@ async fn login_endpoints() {
     assert_eq!(status, StatusCode::OK);
     assert!(page
         .as_str()
-        .is_some_and(|p| p.contains("#token=") || p.contains("\"token=\"")));
+        .is_some_and(|p| p.contains("\"sid=\"") && p.contains("../users/me")));
 
     let (status, body) = f.get(&format!("/v1/auth/fetch?sid={token}"), None).await;
     assert_eq!((status, body), (StatusCode::OK, json!({ "token": token })));

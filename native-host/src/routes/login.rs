@@ -2,9 +2,11 @@
 //! it links to, `GET /{version}/auth/fetch?sid=`, `POST /{version}/auth/logout`.
 //!
 //! Qanat has no passwords or OAuth: a person signs in with an API token
-//! made by `qanat token create --user <id>`. The login page checks the token
-//! against `/users/me` and sends the browser back to Studio with
-//! `#token=<token>` in the URL hash, which Studio accepts as a login.
+//! made by `qanat token create --user <id>`. Studio sends the browser to the
+//! provider's `url` with `?origin=<studio>`; the login page checks the token
+//! against `/users/me` and sends the browser back to `origin` with
+//! `#sid=<token>`, the hash Sanity's own login returns, which Studio then
+//! trades for a token at `/auth/fetch`.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -105,7 +107,7 @@ document.getElementById("form").addEventListener("submit", async (event) => {
     error.textContent = "This token was not accepted.";
     return;
   }
-  back.hash = "token=" + encodeURIComponent(token);
+  back.hash = "sid=" + encodeURIComponent(token);
   location.assign(back.toString());
 });
 </script>
