@@ -409,6 +409,9 @@ async fn users_by_id_and_the_project_members() {
     );
     let (status, _) = f.get("/v1/users/ada", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let many = vec!["ada"; 101].join(",");
+    let (status, _) = f.get(&format!("/v1/users/{many}"), Some(&ada)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let (status, project) = f.get("/v1/projects/abc123", Some(&ada)).await;
     assert_eq!(status, StatusCode::OK, "{project}");

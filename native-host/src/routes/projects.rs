@@ -21,6 +21,7 @@ pub async fn project(
     // The member list names people: members only.
     users::signed_in_user(&state, &caller).await?;
     let held = identity::project_roles(&state.db).await?;
+    let titles = identity::role_titles(&state.db).await?;
     let mut members = Vec::new();
     for (user, is_robot, created_at) in identity::all_users(&state.db).await? {
         let names: Vec<String> = held
@@ -28,7 +29,7 @@ pub async fn project(
             .filter(|(id, _)| *id == user.id)
             .map(|(_, role)| role.clone())
             .collect();
-        let roles = users::named_roles(&state, &names).await?;
+        let roles = users::named_roles(&titles, &names);
         members.push(json!({
             "id": user.id,
             "createdAt": created_at,

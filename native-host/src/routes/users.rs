@@ -23,6 +23,9 @@ const PRECEDENCE: [&str; 5] = [
     "viewer",
 ];
 
+/// How many ids one `/users/{ids}` request may name.
+const MAX_IDS: usize = 100;
+
 pub async fn me(
     State(state): State<Arc<AppState>>,
     Path(v): Path<String>,
@@ -30,7 +33,8 @@ pub async fn me(
 ) -> Result<Json<JsonValue>, AppError> {
     version::check(&v)?;
     let user = signed_in_user(&state, &caller).await?;
-    let roles = named_roles(&state, &caller.identity.roles).await?;
+    let titles = identity::role_titles(&state.db).await?;
+    let roles = named_roles(&titles, &caller.identity.roles);
     let role = PRECEDENCE
         .iter()
         .find(|r| caller.identity.roles.iter().any(|held| held == *r))
@@ -57,8 +61,19 @@ pub async fn by_ids(
     version::check(&v)?;
     // Names and emails are for project members, not for the public.
     signed_in_user(&state, &caller).await?;
+    let ids: Vec<&str> = ids
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .collect();
+    // One lookup per id: a bound keeps one request from running thousands.
+    if ids.len() > MAX_IDS {
+        return Err(AppError::BadRequest(format!(
+            "At most {MAX_IDS} user ids may be asked for at once"
+        )));
+    }
     let mut users = Vec::new();
-    for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+    for id in ids {
         // Unknown ids are left out, as Sanity does, so one deleted user
         // does not fail a whole list.
         if let Some(user) = identity::user(&state.db, id).await? {
@@ -87,14 +102,10 @@ pub(super) async fn signed_in_user(
 }
 
 /// `[{name, title}]` for role names: built-in titles from core, custom
-/// ones from the store.
-pub(super) async fn named_roles(
-    state: &AppState,
-    names: &[String],
-) -> Result<Vec<JsonValue>, AppError> {
+/// ones from `stored` (the store's `(name, title)` list).
+pub(super) fn named_roles(stored: &[(String, String)], names: &[String]) -> Vec<JsonValue> {
     let builtin = Roles::new();
-    let stored = identity::role_titles(&state.db).await?;
-    Ok(names
+    names
         .iter()
         .map(|name| {
             let title = builtin
@@ -109,5 +120,5 @@ pub(super) async fn named_roles(
                 .unwrap_or_else(|| name.clone());
             json!({"name": name, "title": title})
         })
-        .collect())
+        .collect()
 }
