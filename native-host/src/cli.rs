@@ -18,6 +18,116 @@ pub enum Command {
     Serve(ServeArgs),
     /// Evaluate a GROQ query over an NDJSON file and print the result as JSON.
     Groq(GroqArgs),
+    /// Manage users (people who sign in, and the robots tokens stand for).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage custom roles.
+    #[command(subcommand)]
+    Role(RoleCommand),
+}
+
+/// Where the store is, for the commands that open it outside `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Folder for the embedded SQLite database (`qanat.sqlite`); created if missing.
+    #[arg(long, default_value = ".qanat")]
+    pub data_dir: PathBuf,
+
+    /// A `postgres://…` URL to use PostgreSQL instead of SQLite
+    /// (default: the `QANAT_DATABASE_URL` environment variable).
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// `--database-url`, else `QANAT_DATABASE_URL` when set and not empty.
+    pub fn database_url(&self) -> Option<String> {
+        self.database_url.clone().or_else(|| {
+            std::env::var("QANAT_DATABASE_URL")
+                .ok()
+                .filter(|url| !url.is_empty())
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user and give them roles.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserAddArgs {
+    /// The user id, as `identity()` returns it in GROQ and grant filters.
+    pub id: String,
+
+    /// The name shown in Studio.
+    #[arg(long)]
+    pub name: String,
+
+    #[arg(long)]
+    pub email: Option<String>,
+
+    /// A role to give (built-in: administrator, editor, developer,
+    /// contributor, viewer; or one added with `qanat role add`); repeatable.
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+
+    /// Give the roles on this dataset only (default: every dataset).
+    #[arg(long, default_value = "*")]
+    pub dataset: String,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once on standard output.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenCreateArgs {
+    /// The role the token acts with; repeatable. Required without `--user`
+    /// (a robot user is made for the token, as Sanity does); with `--user`,
+    /// the roles are given to that user.
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+
+    /// The user the token signs in as.
+    #[arg(long)]
+    pub user: Option<String>,
+
+    /// What the token is for (shown nowhere but the store).
+    #[arg(long, default_value = "")]
+    pub label: String,
+
+    /// Give the roles on this dataset only (default: every dataset).
+    #[arg(long, default_value = "*")]
+    pub dataset: String,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Add (or replace) a custom role from a JSON file:
+    /// `{"name", "title"?, "description"?, "grants": [{"filter", "permissions", "dataset"?}]}`.
+    Add(RoleAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RoleAddArgs {
+    /// The role definition (JSON).
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -76,6 +186,42 @@ mod tests {
     #[test]
     fn serve_rejects_a_bad_host() {
         assert!(Cli::try_parse_from(["qanat", "serve", "--host", "not-an-ip"]).is_err());
+    }
+
+    #[test]
+    fn store_commands_parse() {
+        let cli = Cli::try_parse_from([
+            "qanat",
+            "user",
+            "add",
+            "ada",
+            "--name",
+            "Ada",
+            "--role",
+            "editor",
+            "--role",
+            "viewer",
+            "--data-dir",
+            "/tmp/q",
+        ])
+        .expect("parses");
+        let Command::User(UserCommand::Add(args)) = cli.command else {
+            panic!("user add parses as user add");
+        };
+        assert_eq!(args.roles, ["editor", "viewer"]);
+        assert_eq!(args.dataset, "*");
+        assert_eq!(args.store.data_dir, PathBuf::from("/tmp/q"));
+
+        let cli =
+            Cli::try_parse_from(["qanat", "token", "create", "--role", "viewer"]).expect("parses");
+        let Command::Token(TokenCommand::Create(args)) = cli.command else {
+            panic!("token create parses as token create");
+        };
+        assert_eq!(args.user, None);
+        assert_eq!(args.store.data_dir, PathBuf::from(".qanat"));
+
+        assert!(Cli::try_parse_from(["qanat", "user", "add", "ada"]).is_err());
+        assert!(Cli::try_parse_from(["qanat", "role", "add"]).is_err());
     }
 
     #[test]

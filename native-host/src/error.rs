@@ -21,6 +21,17 @@ pub enum AppError {
     /// A bug or broken invariant on our side; logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// No usable credentials: a bearer token that is unknown, expired or
+    /// malformed, or none where a user is required.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A known caller without the role this needs (e.g. dataset management
+    /// for a non-administrator).
+    #[error("{0}")]
+    Forbidden(String),
+    /// A request body or parameter this endpoint cannot accept.
+    #[error("{0}")]
+    BadRequest(String),
     /// An error core already rendered in Sanity's shape (a query parse
     /// error, a failed mutation or action, a permission denial).
     #[error("{body}")]
@@ -34,6 +45,9 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Sanity { status, .. } => {
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
@@ -45,6 +59,7 @@ impl AppError {
     fn kind(&self) -> &'static str {
         match self {
             AppError::NotFound(_) => "notFoundError",
+            AppError::Unauthorized(_) | AppError::Forbidden(_) | AppError::BadRequest(_) => "",
             AppError::Database(_) | AppError::Internal(_) => "internalError",
             AppError::Sanity { .. } => "",
         }
@@ -68,6 +83,11 @@ impl IntoResponse for AppError {
                 let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST);
                 return (status, Json(body.clone())).into_response();
             }
+            AppError::Unauthorized(message)
+            | AppError::Forbidden(message)
+            | AppError::BadRequest(message) => {
+                return (self.status(), Json(gateway_body(self.status(), message))).into_response()
+            }
             AppError::NotFound(_) => {}
         }
         let body = json!({
@@ -75,6 +95,19 @@ impl IntoResponse for AppError {
         });
         (self.status(), Json(body)).into_response()
     }
+}
+
+/// The body Sanity's API gateway answers with for authentication and
+/// project-management failures, which differs from the data API's
+/// `{"error":{…}}`: a 401 for an unknown token reads
+/// `{"statusCode":401,"error":"Unauthorized","message":"Session not found"}`,
+/// and `@sanity/client` builds its message from `error` and `message`.
+fn gateway_body(status: StatusCode, message: &str) -> serde_json::Value {
+    json!({
+        "statusCode": status.as_u16(),
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "message": message,
+    })
 }
 
 #[cfg(test)]
@@ -92,6 +125,30 @@ mod tests {
             value,
             json!({"error": {"type": "notFoundError", "description": "nope"}})
         );
+    }
+
+    #[tokio::test]
+    async fn auth_errors_have_the_gateway_shape() {
+        let cases = [
+            (
+                AppError::Unauthorized("Session not found".into()),
+                401,
+                "Unauthorized",
+            ),
+            (AppError::Forbidden("no".into()), 403, "Forbidden"),
+            (AppError::BadRequest("bad".into()), 400, "Bad Request"),
+        ];
+        for (error, status, name) in cases {
+            let message = error.to_string();
+            let response = error.into_response();
+            assert_eq!(response.status().as_u16(), status);
+            let body = to_bytes(response.into_body(), 1 << 16).await.expect("body");
+            let value: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(
+                value,
+                json!({"statusCode": status, "error": name, "message": message})
+            );
+        }
     }
 
     #[tokio::test]

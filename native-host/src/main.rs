@@ -7,7 +7,8 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 
-use qanat_host::cli::{Cli, Command};
+use qanat_host::auth::commands;
+use qanat_host::cli::{Cli, Command, RoleCommand, TokenCommand, UserCommand};
 use qanat_host::{groq, serve};
 
 fn main() -> std::process::ExitCode {
@@ -22,6 +23,15 @@ fn main() -> std::process::ExitCode {
     let result: Result<(), String> = match cli.command {
         Command::Serve(args) => serve::run(args).map_err(|e| e.to_string()),
         Command::Groq(args) => groq::run(args).map_err(|e| e.to_string()),
+        Command::User(UserCommand::Add(args)) => {
+            commands::user_add(args).map_err(|e| e.to_string())
+        }
+        Command::Token(TokenCommand::Create(args)) => {
+            commands::token_create(args).map_err(|e| e.to_string())
+        }
+        Command::Role(RoleCommand::Add(args)) => {
+            commands::role_add(args).map_err(|e| e.to_string())
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -2,12 +2,24 @@
 
 use std::sync::Arc;
 
-use axum::{routing::get, Router};
+use axum::{
+    middleware,
+    routing::{get, post, put},
+    Router,
+};
 
 use crate::{error::AppError, serve::AppState};
 
+pub mod acl;
+pub mod cors;
+pub mod datasets;
+pub mod features;
 pub mod index;
+pub mod login;
 pub mod ping;
+pub mod projects;
+pub mod users;
+pub mod version;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -15,7 +27,29 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ping", get(ping::ping))
         // Sanity answers under every API version (`/v1/ping`, `/v2021-06-07/ping`, …).
         .route("/{version}/ping", get(ping::versioned_ping))
+        .route("/{version}/users/me", get(users::me))
+        .route("/{version}/users/{ids}", get(users::by_ids))
+        .route("/{version}/projects/{project}", get(projects::project))
+        .route(
+            "/{version}/projects/{project}/datasets",
+            get(datasets::list),
+        )
+        .route(
+            "/{version}/projects/{project}/datasets/{dataset}",
+            put(datasets::put).delete(datasets::delete),
+        )
+        .route(
+            "/{version}/projects/{project}/datasets/{dataset}/acl",
+            get(acl::acl),
+        )
+        .route("/{version}/auth/providers", get(login::providers))
+        .route("/{version}/auth/login/token", get(login::token_page))
+        .route("/{version}/auth/fetch", get(login::fetch))
+        .route("/{version}/auth/logout", post(login::logout))
+        .route("/{version}/features", get(features::features))
         .fallback(not_found)
+        // Outermost, so preflights and errors (404s too) carry CORS headers.
+        .layer(middleware::from_fn(cors::cors))
         .with_state(state)
 }
 

@@ -1,42 +1,163 @@
 //! Who is calling: the bearer token of a request resolved to a user, their
 //! roles, and the grants those give on a dataset (core's `grants`).
+//!
+//! - `token` — making, hashing and comparing API tokens.
+//! - `clock` — the times stored with users and tokens.
+//! - `commands` — `qanat user|token|role`.
 
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use qanat_core::grants::{Grants, Identity, Roles};
+use axum::http::{header::AUTHORIZATION, request::Parts};
+use qanat_core::grants::{AclMode, Grants, Identity, Role, Roles};
 
 use crate::error::AppError;
 use crate::serve::AppState;
+use crate::store::{datasets, identity, Db};
+
+pub mod clock;
+pub mod commands;
+pub mod token;
+
+#[cfg(test)]
+mod tests;
+
+/// How fresh `tokens.last_used_at` is kept.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
+/// What Sanity's gateway says for a token it does not know.
+const SESSION_NOT_FOUND: &str = "Session not found";
 
 /// The caller of a request. Handlers take it as an extractor and ask
 /// [`Caller::grants`] for what it may do on the dataset at hand.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// With the roles the user holds on every dataset (`*`); roles held on
+    /// one dataset only are added by [`Caller::grants`].
     pub identity: Identity,
 }
 
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = AppError;
 
-    // Placeholder until tokens land: every caller is anonymous.
+    /// No `Authorization` header: anonymous. A header that is not a known,
+    /// unexpired bearer token: 401, never a silent downgrade to anonymous,
+    /// so a client with a revoked token learns it (as with Sanity).
     async fn from_request_parts(
-        _parts: &mut Parts,
-        _state: &Arc<AppState>,
+        parts: &mut Parts,
+        state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Caller {
-            identity: Identity::anonymous(),
-        })
+        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+            return Ok(Caller {
+                identity: Identity::anonymous(),
+            });
+        };
+        let bearer = header
+            .to_str()
+            .ok()
+            .and_then(bearer_token)
+            .ok_or_else(|| AppError::Unauthorized(SESSION_NOT_FOUND.to_owned()))?;
+        let identity = identify(&state.db, bearer)
+            .await?
+            .ok_or_else(|| AppError::Unauthorized(SESSION_NOT_FOUND.to_owned()))?;
+        Ok(Caller { identity })
     }
 }
 
+/// `Bearer <token>`, the scheme in any case (RFC 9110 makes it
+/// case-insensitive).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The user a token belongs to, with their roles on every dataset; `None`
+/// for a token that is unknown or expired.
+pub async fn identify(db: &Db, token: &str) -> Result<Option<Identity>, AppError> {
+    let presented = token::sha256_hex(token);
+    let Some(row) = identity::find_token(db, &presented).await? else {
+        return Ok(None);
+    };
+    if !token::matches(&row.token_sha256, &presented) {
+        return Ok(None);
+    }
+    if row.expires_at.as_deref().is_some_and(clock::is_past) {
+        return Ok(None);
+    }
+    // At most once a minute per token: a write on every request would queue
+    // reads behind SQLite's single writer. Best effort: a busy database must
+    // not fail the request it serves.
+    let stale = row
+        .last_used_at
+        .as_deref()
+        .is_none_or(|t| clock::is_older_than(t, LAST_USED_RESOLUTION_SECS));
+    if stale {
+        if let Err(e) = identity::touch_token(db, &presented, &clock::now_rfc3339()).await {
+            tracing::debug!("could not record the token's last use: {e}");
+        }
+    }
+    let roles = identity::user_roles(db, &row.user_id, None).await?;
+    Ok(Some(Identity::user(row.user_id, roles)))
+}
+
 impl Caller {
-    /// The caller's grants on `dataset`. Placeholder until roles are read
-    /// from the store: the built-in administrator's.
-    pub async fn grants(&self, _state: &AppState, _dataset: &str) -> Result<Grants, AppError> {
-        Roles::new()
-            .grants_for(&Identity::user("qanat-placeholder", ["administrator"]))
+    /// The caller's grants on `dataset`: its roles there (held on every
+    /// dataset or on this one), read against the built-in roles, the custom
+    /// roles in the store, and the dataset's `aclMode` (private when the
+    /// `datasets` table does not list it).
+    pub async fn grants(&self, state: &AppState, dataset: &str) -> Result<Grants, AppError> {
+        let roles = project_roles(&state.db, dataset).await?;
+        let mut identity = self.identity.clone();
+        if !identity.anonymous {
+            identity.roles = identity::user_roles(&state.db, &identity.id, Some(dataset)).await?;
+        }
+        roles
+            .grants_for(&identity)
+            // A role name in `user_roles` with no definition: our data is
+            // inconsistent, not the request.
             .map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// The built-in roles, the store's custom roles with their grants on
+/// `dataset`, and the dataset's access mode.
+pub async fn project_roles(db: &Db, dataset: &str) -> Result<Roles, AppError> {
+    let mode = datasets::acl_mode(db, dataset)
+        .await?
+        .as_deref()
+        .and_then(AclMode::parse)
+        .unwrap_or(AclMode::Private);
+    let mut roles = Roles::new().with_acl_mode(mode);
+    for json in identity::roles_for_dataset(db, dataset).await? {
+        let role = Role::from_json(&json).map_err(|e| AppError::Internal(e.to_string()))?;
+        // Built-in roles have rows (so users can hold them) but are defined
+        // by core, not by the store.
+        if roles.get(role.name()).is_none() {
+            roles
+                .add(role)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+    }
+    Ok(roles)
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::bearer_token;
+
+    #[test]
+    fn bearer_header_forms() {
+        for (header, token) in [
+            ("Bearer qn_abc", Some("qn_abc")),
+            ("bearer qn_abc", Some("qn_abc")),
+            ("BEARER  qn_abc ", Some("qn_abc")),
+            ("Basic dXNlcjpwYXNz", None),
+            ("Bearer", None),
+            ("Bearer ", None),
+            ("qn_abc", None),
+        ] {
+            assert_eq!(bearer_token(header), token, "{header:?}");
+        }
     }
 }
