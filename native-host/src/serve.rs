@@ -1,6 +1,6 @@
 //! `qanat serve`: open the store, bind, answer HTTP until Ctrl-C or SIGTERM.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, sync::Arc};
 
 use tokio::net::TcpListener;
 
@@ -42,8 +42,15 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
 
-    let db_path: PathBuf = args.data_dir.join(store::sqlite::FILE_NAME);
-    let db = store::Db::open(&args.data_dir, None).await?;
+    let db = store::Db::open(&args.data_dir, args.database_url.as_deref()).await?;
+    let store_name = match &args.database_url {
+        Some(url) => store::postgres::redact(url),
+        None => args
+            .data_dir
+            .join(store::sqlite::FILE_NAME)
+            .display()
+            .to_string(),
+    };
     let state = Arc::new(AppState { db: db.clone() });
 
     // Report the bound address, not the requested one: `--port 0` picks a free port.
@@ -51,7 +58,7 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     tracing::info!(
         "qanat {} listening on http://{local} (store: {})",
         env!("CARGO_PKG_VERSION"),
-        db_path.display()
+        store_name
     );
 
     axum::serve(listener, routes::router(state))
