@@ -4,11 +4,22 @@ use std::{net::SocketAddr, sync::Arc};
 
 use tokio::net::TcpListener;
 
-use crate::{cli::ServeArgs, routes, store};
+use crate::{cli::ServeArgs, dataset::Hub, routes, store};
 
 /// What every handler can reach, shared through axum's `State` extractor.
 pub struct AppState {
     pub db: store::Db,
+    /// Each dataset's writer and the channel its commits are announced on.
+    pub hub: Hub,
+}
+
+impl AppState {
+    pub fn new(db: store::Db) -> AppState {
+        AppState {
+            hub: Hub::new(db.clone()),
+            db,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +62,7 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             .display()
             .to_string(),
     };
-    let state = Arc::new(AppState { db: db.clone() });
+    let state = Arc::new(AppState::new(db.clone()));
 
     // Report the bound address, not the requested one: `--port 0` picks a free port.
     let local = listener.local_addr().map_err(ServeError::Serve)?;
@@ -106,12 +117,10 @@ async fn shutdown_signal() {
 impl AppState {
     /// A state over a fresh in-memory database with the schema applied.
     pub async fn for_tests() -> Self {
-        AppState {
-            db: store::Db::Sqlite(
-                store::sqlite::open_in_memory()
-                    .await
-                    .expect("in-memory store"),
-            ),
-        }
+        AppState::new(store::Db::Sqlite(
+            store::sqlite::open_in_memory()
+                .await
+                .expect("in-memory store"),
+        ))
     }
 }

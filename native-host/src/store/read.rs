@@ -53,3 +53,37 @@ impl Db {
             .collect()
     }
 }
+
+impl Db {
+    /// Every stored id of `dataset` that starts with `prefix`.
+    pub async fn ids_with_prefix(
+        &self,
+        dataset: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        // `substr` rather than LIKE: ids may hold `_` and `%`, and substr
+        // means the same in both dialects.
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM documents WHERE dataset = ? AND substr(id, 1, ?) = ?",
+                )
+                .bind(dataset)
+                .bind(prefix.chars().count() as i64)
+                .bind(prefix)
+                .fetch_all(pool)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM documents WHERE dataset = $1 AND substr(id, 1, $2) = $3",
+                )
+                .bind(dataset)
+                .bind(prefix.chars().count() as i32)
+                .bind(prefix)
+                .fetch_all(pool)
+                .await?
+            }
+        })
+    }
+}
