@@ -2,12 +2,23 @@
 
 use std::sync::Arc;
 
-use axum::{routing::get, Router};
+use axum::{
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+    Router,
+};
 
 use crate::{error::AppError, serve::AppState};
 
+pub mod actions;
+pub mod data;
+pub mod doc;
+pub mod export;
 pub mod index;
+pub mod listen;
+pub mod mutate;
 pub mod ping;
+pub mod query;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -15,6 +26,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ping", get(ping::ping))
         // Sanity answers under every API version (`/v1/ping`, `/v2021-06-07/ping`, …).
         .route("/{version}/ping", get(ping::versioned_ping))
+        .route(
+            "/{version}/data/query/{dataset}",
+            get(query::get).post(query::post),
+        )
+        .route("/{version}/data/doc/{dataset}/{ids}", get(doc::get))
+        .route("/{version}/data/mutate/{dataset}", post(mutate::post))
+        .route("/{version}/data/actions/{dataset}", post(actions::post))
+        .route("/{version}/data/listen/{dataset}", get(listen::get))
+        .route("/{version}/data/export/{dataset}", get(export::get))
+        .layer(DefaultBodyLimit::max(data::MAX_BODY_BYTES))
         .fallback(not_found)
         .with_state(state)
 }
