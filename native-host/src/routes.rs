@@ -14,6 +14,7 @@ pub mod actions;
 pub mod data;
 pub mod doc;
 pub mod export;
+pub mod history_transactions;
 pub mod index;
 pub mod listen;
 pub mod mutate;
@@ -35,6 +36,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{version}/data/actions/{dataset}", post(actions::post))
         .route("/{version}/data/listen/{dataset}", get(listen::get))
         .route("/{version}/data/export/{dataset}", get(export::get))
+        .route(
+            "/{version}/data/history/{dataset}/transactions",
+            get(history_transactions::all),
+        )
+        .route(
+            "/{version}/data/history/{dataset}/transactions/{ids}",
+            get(history_transactions::by_ids),
+        )
         .layer(DefaultBodyLimit::max(data::MAX_BODY_BYTES))
         .fallback(not_found)
         .with_state(state)

@@ -325,6 +325,42 @@ async fn data_api(db: Db) {
     assert_eq!(export("").await, ["author-1", "drafts.post-1", "post-1"]);
     assert_eq!(export("?types=author").await, ["author-1"]);
 
+    // The transaction log as NDJSON, with effects on request.
+    let history = |path: String| {
+        let app = app.clone();
+        async move {
+            let response = app
+                .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+                .await
+                .expect("infallible");
+            assert_eq!(response.status(), StatusCode::OK);
+            let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .map(|line| serde_json::from_str::<Json>(line).expect("a JSON line"))
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = history(format!("{V}/history/production/transactions")).await;
+    assert_eq!(
+        all.len(),
+        3,
+        "create, patch, delete; the dry run left nothing"
+    );
+    assert_eq!(all[0]["id"], created_tx.as_str());
+    assert_eq!(all[1]["documentIDs"], json!(["post-1"]));
+    assert!(all[1]["mutations"].is_array() && all[1].get("effects").is_none());
+    let one = history(format!(
+        "{V}/history/production/transactions/{patched_tx}?effectFormat=mendoza&excludeMutations=true"
+    ))
+    .await;
+    assert_eq!(one.len(), 1);
+    assert!(one[0].get("mutations").is_none());
+    assert_eq!(
+        mendoza::apply(&before, &one[0]["effects"]["post-1"]["apply"]).expect("mendoza")["title"],
+        "Hi"
+    );
+
     // A resumed listener replays what came after its last event, then says welcomeback.
     let mut resumed = Events::open(
         &app,
