@@ -14,6 +14,7 @@ pub mod actions;
 pub mod data;
 pub mod doc;
 pub mod export;
+pub mod history_document;
 pub mod history_transactions;
 pub mod index;
 pub mod listen;
@@ -36,6 +37,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{version}/data/actions/{dataset}", post(actions::post))
         .route("/{version}/data/listen/{dataset}", get(listen::get))
         .route("/{version}/data/export/{dataset}", get(export::get))
+        .route(
+            "/{version}/data/history/{dataset}/documents/{id}",
+            get(history_document::get),
+        )
         .route(
             "/{version}/data/history/{dataset}/transactions",
             get(history_transactions::all),

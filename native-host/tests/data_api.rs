@@ -361,6 +361,41 @@ async fn data_api(db: Db) {
         "Hi"
     );
 
+    // A document at an earlier revision, and by time.
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("{V}/history/production/documents/post-1?revision={created_tx}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["documents"][0], before);
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("{V}/history/production/documents/post-2?time=2999-01-01T00:00:00Z"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "post-2 is deleted by then: {body}"
+    );
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("{V}/history/production/documents/post-2?revision={created_tx}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &body["documents"][0]["views"]),
+        (StatusCode::OK, &json!(3)),
+        "{body}"
+    );
+
     // A resumed listener replays what came after its last event, then says welcomeback.
     let mut resumed = Events::open(
         &app,
