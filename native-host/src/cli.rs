@@ -166,6 +166,11 @@ pub struct ServeArgs {
     /// Folder for the embedded SQLite database (`qanat.sqlite`); created if missing.
     #[arg(long, default_value = ".qanat")]
     pub data_dir: PathBuf,
+
+    /// Keep documents in PostgreSQL instead of SQLite, e.g.
+    /// `postgres://user:password@host:5432/qanat`; the schema is applied on start.
+    #[arg(long, env = "QANAT_DATABASE_URL")]
+    pub database_url: Option<String>,
 }
 
 #[cfg(test)]
@@ -181,6 +186,24 @@ mod tests {
         assert_eq!(args.host.to_string(), "127.0.0.1");
         assert_eq!(args.port, 3333);
         assert_eq!(args.data_dir, PathBuf::from(".qanat"));
+    }
+
+    #[test]
+    fn serve_takes_a_database_url() {
+        let cli = Cli::try_parse_from([
+            "qanat",
+            "serve",
+            "--database-url",
+            "postgres://q@localhost/qanat",
+        ])
+        .expect("parses");
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve");
+        };
+        assert_eq!(
+            args.database_url.as_deref(),
+            Some("postgres://q@localhost/qanat")
+        );
     }
 
     #[test]

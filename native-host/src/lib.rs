@@ -5,6 +5,7 @@
 //! - `cli` — the command line (clap).
 //! - `auth` — who is calling (tokens, roles) and their grants on a dataset.
 //! - `serve` / `routes` — the HTTP server (axum) and one file per endpoint.
+//! - `dataset` — each dataset's single writer and its commit channel.
 //! - `store` — SQLite (embedded, the d1-migrations schema) and, through
 //!   core's `Store` trait, the documents GROQ reads.
 //! - `groq` — `qanat groq`, a query over an NDJSON file.
@@ -12,6 +13,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod dataset;
 pub mod error;
 pub mod groq;
 pub mod routes;

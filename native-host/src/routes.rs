@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::{
+    extract::DefaultBodyLimit,
     middleware,
     routing::{get, post, put},
     Router,
@@ -11,13 +12,22 @@ use axum::{
 use crate::{error::AppError, serve::AppState};
 
 pub mod acl;
+pub mod actions;
 pub mod cors;
+pub mod data;
 pub mod datasets;
+pub mod doc;
+pub mod export;
 pub mod features;
+pub mod history_document;
+pub mod history_transactions;
 pub mod index;
+pub mod listen;
 pub mod login;
+pub mod mutate;
 pub mod ping;
 pub mod projects;
+pub mod query;
 pub mod users;
 pub mod version;
 
@@ -47,6 +57,28 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{version}/auth/fetch", get(login::fetch))
         .route("/{version}/auth/logout", post(login::logout))
         .route("/{version}/features", get(features::features))
+        .route(
+            "/{version}/data/query/{dataset}",
+            get(query::get).post(query::post),
+        )
+        .route("/{version}/data/doc/{dataset}/{ids}", get(doc::get))
+        .route("/{version}/data/mutate/{dataset}", post(mutate::post))
+        .route("/{version}/data/actions/{dataset}", post(actions::post))
+        .route("/{version}/data/listen/{dataset}", get(listen::get))
+        .route("/{version}/data/export/{dataset}", get(export::get))
+        .route(
+            "/{version}/data/history/{dataset}/documents/{id}",
+            get(history_document::get),
+        )
+        .route(
+            "/{version}/data/history/{dataset}/transactions",
+            get(history_transactions::all),
+        )
+        .route(
+            "/{version}/data/history/{dataset}/transactions/{ids}",
+            get(history_transactions::by_ids),
+        )
+        .layer(DefaultBodyLimit::max(data::MAX_BODY_BYTES))
         .fallback(not_found)
         // Outermost, so preflights and errors (404s too) carry CORS headers.
         .layer(middleware::from_fn(cors::cors))

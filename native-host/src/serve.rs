@@ -1,14 +1,25 @@
 //! `qanat serve`: open the store, bind, answer HTTP until Ctrl-C or SIGTERM.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, sync::Arc};
 
 use tokio::net::TcpListener;
 
-use crate::{cli::ServeArgs, routes, store};
+use crate::{cli::ServeArgs, dataset::Hub, routes, store};
 
 /// What every handler can reach, shared through axum's `State` extractor.
 pub struct AppState {
     pub db: store::Db,
+    /// Each dataset's writer and the channel its commits are announced on.
+    pub hub: Hub,
+}
+
+impl AppState {
+    pub fn new(db: store::Db) -> AppState {
+        AppState {
+            hub: Hub::new(db.clone()),
+            db,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,16 +53,23 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
 
-    let db_path: PathBuf = args.data_dir.join(store::sqlite::FILE_NAME);
-    let db = store::Db::open(&args.data_dir, None).await?;
-    let state = Arc::new(AppState { db: db.clone() });
+    let db = store::Db::open(&args.data_dir, args.database_url.as_deref()).await?;
+    let store_name = match &args.database_url {
+        Some(url) => store::postgres::redact(url),
+        None => args
+            .data_dir
+            .join(store::sqlite::FILE_NAME)
+            .display()
+            .to_string(),
+    };
+    let state = Arc::new(AppState::new(db.clone()));
 
     // Report the bound address, not the requested one: `--port 0` picks a free port.
     let local = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!(
         "qanat {} listening on http://{local} (store: {})",
         env!("CARGO_PKG_VERSION"),
-        db_path.display()
+        store_name
     );
 
     axum::serve(listener, routes::router(state))
@@ -99,12 +117,10 @@ async fn shutdown_signal() {
 impl AppState {
     /// A state over a fresh in-memory database with the schema applied.
     pub async fn for_tests() -> Self {
-        AppState {
-            db: store::Db::Sqlite(
-                store::sqlite::open_in_memory()
-                    .await
-                    .expect("in-memory store"),
-            ),
-        }
+        AppState::new(store::Db::Sqlite(
+            store::sqlite::open_in_memory()
+                .await
+                .expect("in-memory store"),
+        ))
     }
 }

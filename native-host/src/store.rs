@@ -1,9 +1,18 @@
-//! Where documents are kept. One module per backend.
+//! Where documents are kept: the embedded SQLite file or PostgreSQL, behind
+//! one [`Db`] whose operations (read, commit, the log) behave the same on both.
 
+pub mod commit;
+pub mod dataset_documents;
 pub mod datasets;
 pub mod db;
 pub mod documents;
 pub mod identity;
+pub mod log;
+pub mod pg_documents;
+pub mod postgres;
+pub mod read;
 pub mod sqlite;
 
 pub use db::Db;
+pub use log::LoggedTransaction;
+pub use sqlite::StoreError;

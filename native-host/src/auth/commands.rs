@@ -121,7 +121,7 @@ pub(crate) async fn add_user(db: &Db, args: &UserAddArgs) -> Result<(), CommandE
 }
 
 /// Returns the new token.
-pub(crate) async fn create_token(db: &Db, args: &TokenCreateArgs) -> Result<String, CommandError> {
+pub async fn create_token(db: &Db, args: &TokenCreateArgs) -> Result<String, CommandError> {
     for role in &args.roles {
         known_role(db, role).await?;
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use sqlx::{PgPool, SqlitePool};
 
+use super::postgres;
 use super::sqlite::{self, StoreError};
 
 #[derive(Clone, Debug)]
@@ -19,9 +20,7 @@ impl Db {
     /// SQLite file under `data_dir`.
     pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Db, StoreError> {
         match database_url {
-            Some(url) => Err(StoreError::Unsupported(format!(
-                "PostgreSQL ({url}) is not wired yet"
-            ))),
+            Some(url) => Ok(Db::Postgres(postgres::open(url).await?)),
             None => Ok(Db::Sqlite(sqlite::open(data_dir).await?)),
         }
     }

@@ -40,6 +40,17 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    #[error("could not connect to PostgreSQL at {target}: {source}")]
+    Connect {
+        target: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A transaction's document was changed by another since it was read.
+    #[error("the document {id} was changed by another transaction")]
+    Conflict { id: String },
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
     #[error("migration {name} failed: {source}")]
     Migration {
         name: &'static str,
@@ -48,8 +59,6 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
-    #[error("{0}")]
-    Unsupported(String),
 }
 
 /// Opens (creating if needed) `<data_dir>/qanat.sqlite` and applies every

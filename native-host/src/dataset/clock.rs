@@ -1,0 +1,58 @@
+//! What core must be handed from outside: the time, fresh ids, a seed.
+
+use qanat_core::groq::datetime::DateTime;
+use rand::Rng;
+
+const ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// Now, in RFC 3339 UTC with milliseconds (`2024-01-31T12:00:00.123Z`), as
+/// Sanity prints `_updatedAt` and transaction timestamps.
+pub fn now_rfc3339() -> String {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = DateTime {
+        seconds: i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX),
+        nanos: 0,
+    }
+    .to_rfc3339();
+    // Sanity always prints three digits, `.000Z` included, so they are added
+    // here rather than left to a formatter that drops a zero fraction.
+    let whole = seconds.strip_suffix('Z').unwrap_or(&seconds);
+    format!("{whole}.{:03}Z", since_epoch.subsec_millis())
+}
+
+/// A new transaction id: 22 random letters and digits, like Sanity's.
+pub fn transaction_id() -> String {
+    let mut rng = rand::thread_rng();
+    (0..22)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// The seed core derives generated document ids and array keys from.
+pub fn seed() -> u64 {
+    rand::thread_rng().gen()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_ids_are_22_alphanumerics_and_differ() {
+        let (a, b) = (transaction_id(), transaction_id());
+        assert_eq!(a.len(), 22);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()), "{a}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn now_is_rfc3339_utc() {
+        let now = now_rfc3339();
+        assert_eq!(now.len(), "2024-01-31T12:00:00.123Z".len(), "{now}");
+        assert!(now.starts_with("20") && now.ends_with('Z'), "{now}");
+        assert_eq!(now.as_bytes().get(10), Some(&b'T'), "{now}");
+        assert_eq!(now.as_bytes().get(19), Some(&b'.'), "{now}");
+    }
+}

@@ -1,0 +1,71 @@
+//! What a write can fail with, and the Sanity error body each becomes.
+
+use qanat_core::action::ActionError;
+use qanat_core::grants::PermissionError;
+use qanat_core::mutation::{ErrorKind, MutationError, MutationErrorItem};
+use serde_json::Value as Json;
+
+use crate::error::AppError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Core refused the mutations (bad input, a failed `ifRevisionID`, …).
+    #[error("{}", .0.description())]
+    Mutation(MutationError),
+    /// Core refused the actions.
+    #[error("{}", .0.description())]
+    Action(ActionError),
+    /// The caller's grants do not allow a change.
+    #[error("{0}")]
+    Permission(PermissionError),
+    /// A `delete`/`patch` by query whose query failed: the error body core rendered.
+    #[error("{0}")]
+    Query(Json),
+    /// The dataset's writer is gone (the server is shutting down).
+    #[error("the dataset's writer stopped")]
+    WriterStopped,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<WriteError> for AppError {
+    fn from(error: WriteError) -> AppError {
+        let sanity = |status, body| AppError::Sanity { status, body };
+        match error {
+            WriteError::Mutation(e) => sanity(e.http_status(), e.to_json()),
+            WriteError::Action(e) => sanity(e.http_status(), e.to_json()),
+            WriteError::Permission(e) => sanity(e.http_status(), e.to_json()),
+            WriteError::Query(body) => sanity(400, body),
+            // Another process changed a document between our read and our
+            // commit: to the client that is a revision conflict like any other.
+            WriteError::Store(StoreError::Conflict { id }) => {
+                let e = conflict(&id);
+                sanity(e.http_status(), e.to_json())
+            }
+            WriteError::Store(StoreError::Sqlx(e)) => AppError::Database(e),
+            WriteError::Store(e) => AppError::Internal(e.to_string()),
+            WriteError::WriterStopped => {
+                AppError::Internal("the dataset's writer stopped".to_owned())
+            }
+        }
+    }
+}
+
+/// The mutation error for a document changed under a transaction.
+pub fn conflict(id: &str) -> MutationError {
+    MutationErrorItem::new(
+        0,
+        ErrorKind::RevisionMismatch,
+        format!("Document by ID \"{id}\" was changed by another transaction; retry the mutation"),
+    )
+    .with_id(id)
+    .into()
+}
+
+/// Store errors reach handlers that read, too; they answer as a write would.
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> AppError {
+        WriteError::Store(error).into()
+    }
+}

@@ -1,0 +1,18 @@
+//! Each dataset's single writer and the channel its commits are announced on.
+//!
+//! - `hub` — the writers and broadcast channels by dataset name.
+//! - `writer` — the task that orders a dataset's transactions: it reads, runs
+//!   core, checks grants, commits, and announces.
+//! - `replay` — commits rebuilt from the log for a resumed listener.
+//! - `clock` — the transaction ids, times and seeds the host gives core.
+//! - `error` — what a write can fail with, in Sanity's error bodies.
+
+pub mod clock;
+pub mod error;
+pub mod hub;
+pub mod replay;
+pub mod writer;
+
+pub use error::WriteError;
+pub use hub::{Committed, Hub};
+pub use writer::{Outcome, Write, WriteKind};

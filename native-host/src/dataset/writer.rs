@@ -1,0 +1,184 @@
+//! A dataset's writer: one task that takes writes in order and, for each,
+//! reads the documents, runs core, checks grants, commits and announces.
+//!
+//! One writer per dataset means core always runs on the state the previous
+//! commit left, so `ifRevisionID` and `create` conflicts are decided by core
+//! itself; the store's revision check only catches other processes.
+
+use std::sync::Arc;
+
+use qanat_core::action::{self, Action};
+use qanat_core::grants::{Grants, ReadableStore};
+use qanat_core::groq::{store::query, store::QueryError, QueryOptions};
+use qanat_core::listen::PreparedCommit;
+use qanat_core::mutation::{apply_transaction, required_ids, Commit, Mutation, TransactionContext};
+use serde_json::Value as Json;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use super::clock;
+use super::error::WriteError;
+use super::hub::Committed;
+use crate::store::Db;
+
+/// One request to change a dataset.
+pub struct Write {
+    pub kind: WriteKind,
+    /// The caller's grants; their identity is the transaction's author.
+    pub grants: Grants,
+    /// The client's transaction id, if it chose one.
+    pub transaction_id: Option<String>,
+    pub auto_generate_array_keys: bool,
+    /// Run and report, but store and announce nothing.
+    pub dry_run: bool,
+}
+
+pub enum WriteKind {
+    /// Parsed mutations, and the same as the client sent them (for the log).
+    Mutations {
+        mutations: Vec<Mutation>,
+        json: Vec<Json>,
+    },
+    Actions(Vec<Action>),
+}
+
+/// A write that succeeded.
+#[derive(Debug)]
+pub struct Outcome {
+    pub commit: Commit,
+    /// Its place in the log; `None` for a dry run or a write that changed nothing.
+    pub seq: Option<i64>,
+}
+
+pub(super) struct Job {
+    pub write: Write,
+    pub reply: oneshot::Sender<Result<Outcome, WriteError>>,
+}
+
+pub(super) async fn run(
+    db: Db,
+    dataset: String,
+    mut jobs: mpsc::Receiver<Job>,
+    commits: broadcast::Sender<Committed>,
+) {
+    while let Some(Job { write, reply }) = jobs.recv().await {
+        let outcome = perform(&db, &dataset, &commits, write).await;
+        // The caller may have gone (a closed connection); the commit stands.
+        let _ = reply.send(outcome);
+    }
+}
+
+async fn perform(
+    db: &Db,
+    dataset: &str,
+    commits: &broadcast::Sender<Committed>,
+    write: Write,
+) -> Result<Outcome, WriteError> {
+    let ctx = TransactionContext {
+        transaction_id: write
+            .transaction_id
+            .clone()
+            .unwrap_or_else(clock::transaction_id),
+        now: clock::now_rfc3339(),
+        identity: write.grants.identity().to_owned(),
+        auto_generate_array_keys: write.auto_generate_array_keys,
+        seed: clock::seed(),
+    };
+    let (commit, json) = match write.kind {
+        WriteKind::Mutations {
+            mut mutations,
+            json,
+        } => {
+            resolve_queries(db, dataset, &write.grants, &mut mutations).await?;
+            let current = db
+                .read_documents(dataset, &required_ids(&mutations))
+                .await?;
+            let commit =
+                apply_transaction(&mutations, &current, &ctx).map_err(WriteError::Mutation)?;
+            write
+                .grants
+                .check_commit(&commit)
+                .map_err(|e| WriteError::Permission(e.locate(&mutations)))?;
+            (commit, json)
+        }
+        WriteKind::Actions(actions) => {
+            let reads = action::required_reads(&actions);
+            let mut current = db.read_documents(dataset, &reads.ids).await?;
+            if !reads.id_prefixes.is_empty() || !reads.versions_of.is_empty() {
+                let versions: Vec<String> = db
+                    .ids_with_prefix(dataset, "versions.")
+                    .await?
+                    .into_iter()
+                    .filter(|id| reads.wants(id) && !current.contains_key(id))
+                    .collect();
+                current.extend(db.read_documents(dataset, &versions).await?);
+            }
+            let follow_up = reads.follow_up_ids(&current);
+            if !follow_up.is_empty() {
+                current.extend(db.read_documents(dataset, &follow_up).await?);
+            }
+            let done =
+                action::apply_actions(&actions, &current, &ctx).map_err(WriteError::Action)?;
+            write
+                .grants
+                .check_commit(&done.commit)
+                .map_err(|e| WriteError::Permission(e.locate(&done.mutations)))?;
+            (done.commit, done.mutations_json)
+        }
+    };
+    if write.dry_run || commit.changes.is_empty() {
+        return Ok(Outcome { commit, seq: None });
+    }
+    let prepared = Arc::new(PreparedCommit::new(&commit, &json));
+    let seq = db.commit(dataset, &prepared, &json).await?;
+    // No listener is not an error.
+    let _ = commits.send(Committed {
+        seq,
+        commit: prepared,
+    });
+    Ok(Outcome {
+        commit,
+        seq: Some(seq),
+    })
+}
+
+/// Replaces each `delete`/`patch` by query with the ids of the documents its
+/// query returns now, among those the caller may read.
+async fn resolve_queries(
+    db: &Db,
+    dataset: &str,
+    grants: &Grants,
+    mutations: &mut [Mutation],
+) -> Result<(), WriteError> {
+    let documents = db.documents(dataset);
+    let readable = ReadableStore::new(&documents, grants);
+    for mutation in mutations.iter_mut() {
+        let Some((text, params)) = mutation.query() else {
+            continue;
+        };
+        let text = text.to_owned();
+        let options = QueryOptions {
+            params: params.clone(),
+            ..QueryOptions::default()
+        };
+        let result = match query(&readable, &text, &options).await {
+            Ok(value) => value.to_json(),
+            Err(QueryError::Groq(e)) => return Err(WriteError::Query(e.to_json(&text))),
+            Err(QueryError::Store(e)) => return Err(WriteError::Store(e.into())),
+        };
+        let ids = match result {
+            Json::Array(items) => items
+                .iter()
+                .filter_map(|doc| doc.get("_id").and_then(Json::as_str))
+                .map(str::to_owned)
+                .collect(),
+            Json::Object(doc) => doc
+                .get("_id")
+                .and_then(Json::as_str)
+                .map(|id| vec![id.to_owned()])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        mutation.resolve_query(ids);
+    }
+    Ok(())
+}
