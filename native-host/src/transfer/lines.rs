@@ -1,6 +1,7 @@
 //! The lines of an import file, checked whole before the first write so a
 //! bad line can never leave half a dataset behind.
 
+use qanat_core::document::DocumentId;
 use serde_json::{Map, Value as Json};
 
 /// One document of the file and the line it came from (1-based).
@@ -32,6 +33,11 @@ pub fn parse(text: &str) -> Result<Vec<Line>, (usize, String)> {
                 None => return Err((number, format!("the document has no `{field}`"))),
             }
         }
+        // Checked here too, not only by core, so an id core would refuse
+        // fails the whole file before the first batch is written.
+        if let Some(Json::String(id)) = document.get("_id") {
+            DocumentId::parse(id).map_err(|e| (number, format!("bad `_id`: {e}")))?;
+        }
         lines.push(Line { number, document });
     }
     Ok(lines)
@@ -56,6 +62,10 @@ mod tests {
             ("{\"_id\":\"a\"}\n", Some((1, "no `_type`"))),
             ("{\"_id\":1,\"_type\":\"t\"}\n", Some((1, "`_id` is not"))),
             ("[1]\n", Some((1, "not a JSON object"))),
+            (
+                "{\"_id\":\"a b\",\"_type\":\"t\"}\n",
+                Some((1, "bad `_id`")),
+            ),
         ];
         for (text, expected) in cases {
             match (parse(text), expected) {
