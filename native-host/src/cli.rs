@@ -27,6 +27,10 @@ pub enum Command {
     /// Manage custom roles.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Import documents from NDJSON (what `sanity dataset export` writes).
+    Import(ImportArgs),
+    /// Print a dataset's documents as NDJSON, sorted by `_id`.
+    Export(ExportArgs),
 }
 
 /// Where the store is, for the commands that open it outside `serve`.
@@ -125,6 +129,62 @@ pub enum RoleCommand {
 pub struct RoleAddArgs {
     /// The role definition (JSON).
     pub file: PathBuf,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Every line is checked before anything is written (a bad line is an error
+/// naming its number). Documents are written in batches, one transaction
+/// each, through the same rules as the HTTP API, so the transaction log and
+/// `_rev`s are right. A document whose stored body already equals its line
+/// (apart from `_rev`, `_updatedAt`, and `_createdAt` when the line has
+/// none) is skipped, so rerunning an interrupted import resumes it and
+/// rerunning a finished one writes nothing. Asset documents are imported as
+/// documents; their files are not in the NDJSON and are not fetched.
+/// Listeners of a running `qanat serve` are not told about imported changes.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The NDJSON file, one document per line.
+    pub file: PathBuf,
+
+    /// The dataset to import into.
+    #[arg(long)]
+    pub dataset: String,
+
+    /// Replace documents that already exist (`createOrReplace`; the default).
+    #[arg(long, conflicts_with = "missing")]
+    pub replace: bool,
+
+    /// Keep documents that already exist and import only the others
+    /// (`createIfNotExists`).
+    #[arg(long)]
+    pub missing: bool,
+
+    /// Documents per transaction.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub batch_size: u32,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// A raw dump for the operator: it reads the store directly and is not
+/// subject to any role's grants (unlike `GET /data/export`). Drafts and
+/// release versions are included.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The dataset to export.
+    #[arg(long)]
+    pub dataset: String,
+
+    /// Only documents of these `_type`s, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub types: Vec<String>,
+
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub store: StoreArgs,
@@ -245,6 +305,61 @@ mod tests {
 
         assert!(Cli::try_parse_from(["qanat", "user", "add", "ada"]).is_err());
         assert!(Cli::try_parse_from(["qanat", "role", "add"]).is_err());
+    }
+
+    #[test]
+    fn import_and_export_parse() {
+        let cli = Cli::try_parse_from([
+            "qanat",
+            "import",
+            "x.ndjson",
+            "--dataset",
+            "production",
+            "--missing",
+        ])
+        .expect("parses");
+        let Command::Import(args) = cli.command else {
+            panic!("import parses as import");
+        };
+        assert!(args.missing && !args.replace);
+        assert_eq!(args.batch_size, 500);
+        assert!(Cli::try_parse_from([
+            "qanat",
+            "import",
+            "x",
+            "--dataset",
+            "d",
+            "--missing",
+            "--replace"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from([
+            "qanat",
+            "import",
+            "x",
+            "--dataset",
+            "d",
+            "--batch-size",
+            "0"
+        ])
+        .is_err());
+
+        let cli = Cli::try_parse_from([
+            "qanat",
+            "export",
+            "--dataset",
+            "production",
+            "--types",
+            "post,author",
+            "-o",
+            "out",
+        ])
+        .expect("parses");
+        let Command::Export(args) = cli.command else {
+            panic!("export parses as export");
+        };
+        assert_eq!(args.types, ["post", "author"]);
+        assert_eq!(args.output, Some(PathBuf::from("out")));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - `store` — SQLite (embedded, the d1-migrations schema) and, through
 //!   core's `Store` trait, the documents GROQ reads.
 //! - `groq` — `qanat groq`, a query over an NDJSON file.
+//! - `transfer` — `qanat import` / `qanat export`, a dataset as NDJSON.
 //! - `error` — the host's error type and its mapping to Sanity's error JSON.
 
 pub mod auth;
@@ -19,3 +20,4 @@ pub mod groq;
 pub mod routes;
 pub mod serve;
 pub mod store;
+pub mod transfer;

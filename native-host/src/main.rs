@@ -9,7 +9,7 @@ use clap::Parser;
 
 use qanat_host::auth::commands;
 use qanat_host::cli::{Cli, Command, RoleCommand, TokenCommand, UserCommand};
-use qanat_host::{groq, serve};
+use qanat_host::{groq, serve, transfer};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -32,6 +32,8 @@ fn main() -> std::process::ExitCode {
         Command::Role(RoleCommand::Add(args)) => {
             commands::role_add(args).map_err(|e| e.to_string())
         }
+        Command::Import(args) => transfer::import::run(args).map_err(|e| e.to_string()),
+        Command::Export(args) => transfer::export::run(args).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
