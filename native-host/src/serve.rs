@@ -10,13 +10,13 @@ use crate::{cli::ServeArgs, dataset::Hub, routes, store};
 pub struct AppState {
     pub db: store::Db,
     /// Each dataset's writer and the channel its commits are announced on.
-    pub hub: Hub,
+    pub hub: Arc<Hub>,
 }
 
 impl AppState {
     pub fn new(db: store::Db) -> AppState {
         AppState {
-            hub: Hub::new(db.clone()),
+            hub: Arc::new(Hub::new(db.clone())),
             db,
         }
     }
@@ -63,6 +63,9 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             .to_string(),
     };
     let state = Arc::new(AppState::new(db.clone()));
+    if let store::Db::Postgres(pool) = &db {
+        tokio::spawn(crate::dataset::follow::run(pool.clone(), state.hub.clone()));
+    }
 
     // Report the bound address, not the requested one: `--port 0` picks a free port.
     let local = listener.local_addr().map_err(ServeError::Serve)?;

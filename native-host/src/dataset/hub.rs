@@ -7,6 +7,7 @@ use qanat_core::listen::PreparedCommit;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::error::WriteError;
+use super::replay;
 use super::writer::{self, Job, Outcome, Write};
 use crate::store::Db;
 
@@ -27,8 +28,67 @@ pub struct Committed {
 #[derive(Clone)]
 struct Handle {
     jobs: mpsc::Sender<Job>,
-    commits: broadcast::Sender<Committed>,
+    commits: Announcer,
 }
+
+/// A dataset's broadcast channel and the last `seq` sent on it.
+///
+/// Commits reach it from this node's writer and, on PostgreSQL, from the
+/// notifications of other nodes sharing the database; the lock makes both
+/// send in `seq` order, each commit once.
+#[derive(Clone)]
+pub(super) struct Announcer {
+    dataset: String,
+    db: Db,
+    sender: broadcast::Sender<Committed>,
+    /// `None` only when the log's position could not be read at start.
+    last: Arc<tokio::sync::Mutex<Option<i64>>>,
+}
+
+impl Announcer {
+    /// Sends every commit up to `seq` not sent yet, in order. `own` is the
+    /// commit `seq` itself when this node made it (no need to read it back).
+    pub(super) async fn announce(&self, seq: i64, own: Option<Committed>) {
+        let mut last = self.last.lock().await;
+        // Only when the log could not be read at start: begin at this commit.
+        let from = last.unwrap_or(seq - 1);
+        if from >= seq {
+            return;
+        }
+        if let Some(own) = own.filter(|own| own.seq == from + 1) {
+            // No listener is not an error.
+            let _ = self.sender.send(own);
+            *last = Some(seq);
+            return;
+        }
+        for _ in 0..READ_ATTEMPTS {
+            match replay::commits_after(&self.db, &self.dataset, from).await {
+                Ok(Some(commits)) => {
+                    let mut sent = from;
+                    for committed in commits {
+                        sent = committed.seq;
+                        let _ = self.sender.send(committed);
+                    }
+                    *last = Some(sent.max(seq));
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!("reading the log of {}: {e}", self.dataset),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // The log kept moving or could not be read: skip ahead rather than
+        // stall; listeners see the gap in `previousRev` and can refetch.
+        tracing::warn!(
+            "could not announce commits {from}..{seq} of {}",
+            self.dataset
+        );
+        *last = Some(seq);
+    }
+}
+
+/// How often a commit announced by another node is read back before giving up.
+const READ_ATTEMPTS: usize = 10;
 
 /// Every dataset's writer, by name.
 pub struct Hub {
@@ -57,7 +117,25 @@ impl Hub {
             }
         }
         let (jobs, queue) = mpsc::channel(QUEUE);
-        let commits = broadcast::channel(BACKLOG).0;
+        let last: Arc<tokio::sync::Mutex<Option<i64>>> = Arc::default();
+        // Where the log stands now is where announcing starts; the lock is
+        // held until it is known so no commit is announced from a guess.
+        if let Ok(mut guard) = last.clone().try_lock_owned() {
+            let db = self.db.clone();
+            let name = dataset.to_owned();
+            tokio::spawn(async move {
+                match db.last_seq(&name).await {
+                    Ok(seq) => *guard = Some(seq),
+                    Err(e) => tracing::warn!("reading the last commit of {name}: {e}"),
+                }
+            });
+        }
+        let commits = Announcer {
+            dataset: dataset.to_owned(),
+            db: self.db.clone(),
+            sender: broadcast::channel(BACKLOG).0,
+            last,
+        };
         tokio::spawn(writer::run(
             self.db.clone(),
             dataset.to_owned(),
@@ -82,6 +160,24 @@ impl Hub {
 
     /// Every commit of `dataset` from now on.
     pub fn subscribe(&self, dataset: &str) -> broadcast::Receiver<Committed> {
-        self.handle(dataset).commits.subscribe()
+        self.handle(dataset).commits.sender.subscribe()
+    }
+
+    /// Announces the commits of `dataset` up to `seq` that another node made,
+    /// if anyone here listens to it.
+    pub async fn committed_elsewhere(&self, dataset: &str, seq: i64) {
+        let announcer = {
+            let datasets = self
+                .datasets
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match datasets.get(dataset) {
+                Some(handle) if handle.commits.sender.receiver_count() > 0 => {
+                    handle.commits.clone()
+                }
+                _ => return,
+            }
+        };
+        announcer.announce(seq, None).await;
     }
 }

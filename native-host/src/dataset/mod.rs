@@ -4,11 +4,13 @@
 //! - `writer` — the task that orders a dataset's transactions: it reads, runs
 //!   core, checks grants, commits, and announces.
 //! - `replay` — commits rebuilt from the log for a resumed listener.
+//! - `follow` — commits other processes on a shared PostgreSQL make.
 //! - `clock` — the transaction ids, times and seeds the host gives core.
 //! - `error` — what a write can fail with, in Sanity's error bodies.
 
 pub mod clock;
 pub mod error;
+pub mod follow;
 pub mod hub;
 pub mod replay;
 pub mod writer;

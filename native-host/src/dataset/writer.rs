@@ -13,11 +13,11 @@ use qanat_core::groq::{store::query, store::QueryError, QueryOptions};
 use qanat_core::listen::PreparedCommit;
 use qanat_core::mutation::{apply_transaction, required_ids, Commit, Mutation, TransactionContext};
 use serde_json::Value as Json;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::clock;
 use super::error::WriteError;
-use super::hub::Committed;
+use super::hub::{Announcer, Committed};
 use crate::store::Db;
 
 /// One request to change a dataset.
@@ -58,7 +58,7 @@ pub(super) async fn run(
     db: Db,
     dataset: String,
     mut jobs: mpsc::Receiver<Job>,
-    commits: broadcast::Sender<Committed>,
+    commits: Announcer,
 ) {
     while let Some(Job { write, reply }) = jobs.recv().await {
         let outcome = perform(&db, &dataset, &commits, write).await;
@@ -70,7 +70,7 @@ pub(super) async fn run(
 async fn perform(
     db: &Db,
     dataset: &str,
-    commits: &broadcast::Sender<Committed>,
+    commits: &Announcer,
     write: Write,
 ) -> Result<Outcome, WriteError> {
     let ctx = TransactionContext {
@@ -130,11 +130,15 @@ async fn perform(
     }
     let prepared = Arc::new(PreparedCommit::new(&commit, &json));
     let seq = db.commit(dataset, &prepared, &json).await?;
-    // No listener is not an error.
-    let _ = commits.send(Committed {
-        seq,
-        commit: prepared,
-    });
+    commits
+        .announce(
+            seq,
+            Some(Committed {
+                seq,
+                commit: prepared,
+            }),
+        )
+        .await;
     Ok(Outcome {
         commit,
         seq: Some(seq),

@@ -273,5 +273,12 @@ async fn commit_postgres(
         .execute(&mut *conn)
         .await?;
     }
+    // Sent by PostgreSQL only if this transaction commits, and in commit
+    // order: every node on this database then reads the log up to `seq`.
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(super::postgres::COMMITS_CHANNEL)
+        .bind(format!("{dataset}:{seq}"))
+        .execute(&mut *conn)
+        .await?;
     Ok(seq)
 }

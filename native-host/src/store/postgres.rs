@@ -25,6 +25,9 @@ const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS d1_migrations(
     applied_at TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP NOT NULL
 )";
 
+/// The channel every commit is announced on, as `<dataset>:<seq>`.
+pub const COMMITS_CHANNEL: &str = "qanat_commits";
+
 /// Any constant would do: every `qanat` process migrating the same database
 /// takes this one lock, so two servers starting at once apply each file once.
 const MIGRATION_LOCK: i64 = 0x7161_6e61_7430;
