@@ -11,15 +11,19 @@ pub fn now_rfc3339() -> String {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let seconds = DateTime {
-        seconds: i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX),
-        nanos: 0,
-    }
-    .to_rfc3339();
-    // Sanity always prints three digits, `.000Z` included, so they are added
-    // here rather than left to a formatter that drops a zero fraction.
-    let whole = seconds.strip_suffix('Z').unwrap_or(&seconds);
-    format!("{whole}.{:03}Z", since_epoch.subsec_millis())
+    at(
+        i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX),
+        since_epoch.subsec_millis(),
+    )
+}
+
+/// A time as the host stores it. Sanity always prints three digits, `.000Z`
+/// included, so they are added here rather than left to a formatter that
+/// drops a zero fraction.
+fn at(seconds: i64, millis: u32) -> String {
+    let whole = DateTime { seconds, nanos: 0 }.to_rfc3339();
+    let without_zone = whole.strip_suffix('Z').unwrap_or(&whole);
+    format!("{without_zone}.{millis:03}Z")
 }
 
 /// A new transaction id: 22 random letters and digits, like Sanity's.
@@ -38,6 +42,12 @@ pub fn seed() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_always_carry_milliseconds() {
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(at(1_706_702_400, 5), "2024-01-31T12:00:00.005Z");
+    }
 
     #[test]
     fn transaction_ids_are_22_alphanumerics_and_differ() {
