@@ -41,6 +41,24 @@ pub enum AppError {
     },
 }
 
+/// Core's errors that render themselves in Sanity's shape, each with its
+/// own status: handlers use `?` on them.
+macro_rules! rendered_by_core {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AppError {
+            fn from(e: $error) -> AppError {
+                AppError::Sanity { status: e.http_status(), body: e.to_json() }
+            }
+        }
+    )*};
+}
+rendered_by_core!(
+    qanat_core::mutation::MutationError,
+    qanat_core::action::ActionError,
+    qanat_core::grants::PermissionError,
+    qanat_core::listen::ListenError
+);
+
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {

@@ -33,16 +33,13 @@ impl From<WriteError> for AppError {
     fn from(error: WriteError) -> AppError {
         let sanity = |status, body| AppError::Sanity { status, body };
         match error {
-            WriteError::Mutation(e) => sanity(e.http_status(), e.to_json()),
-            WriteError::Action(e) => sanity(e.http_status(), e.to_json()),
-            WriteError::Permission(e) => sanity(e.http_status(), e.to_json()),
+            WriteError::Mutation(e) => e.into(),
+            WriteError::Action(e) => e.into(),
+            WriteError::Permission(e) => e.into(),
             WriteError::Query(body) => sanity(400, body),
             // Another process changed a document between our read and our
             // commit: to the client that is a revision conflict like any other.
-            WriteError::Store(StoreError::Conflict { id }) => {
-                let e = conflict(&id);
-                sanity(e.http_status(), e.to_json())
-            }
+            WriteError::Store(StoreError::Conflict { id }) => conflict(&id).into(),
             WriteError::Store(StoreError::Sqlx(e)) => AppError::Database(e),
             WriteError::Store(e) => AppError::Internal(e.to_string()),
             WriteError::WriterStopped => {

@@ -25,10 +25,7 @@ pub async fn post(
 ) -> Result<Json<Value>, AppError> {
     data::api_version(&version)?;
     let body = data::body_json(body)?;
-    let request = parse_actions(&body).map_err(|e| AppError::Sanity {
-        status: e.http_status(),
-        body: e.to_json(),
-    })?;
+    let request = parse_actions(&body)?;
     let write = Write {
         kind: WriteKind::Actions(request.actions),
         grants: caller.grants(&state, &dataset).await?,

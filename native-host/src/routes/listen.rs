@@ -40,16 +40,9 @@ pub async fn get(
     let request = ListenRequest::from_query_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         version,
-    )
-    .map_err(|e| AppError::Sanity {
-        status: e.http_status(),
-        body: e.to_json(),
-    })?;
+    )?;
     let grants = caller.grants(&state, &dataset).await?;
-    let listener = Listener::new(&request, grants.identity()).map_err(|e| AppError::Sanity {
-        status: e.http_status(),
-        body: e.to_json(),
-    })?;
+    let listener = Listener::new(&request, grants.identity())?;
     // Subscribe before reading the log, so no commit falls between the two.
     let commits = state.hub.subscribe(&dataset);
     let name = clock::transaction_id();

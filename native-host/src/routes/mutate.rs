@@ -25,10 +25,7 @@ pub async fn post(
 ) -> Result<Json<Value>, AppError> {
     data::api_version(&version)?;
     let body = data::body_json(body)?;
-    let mutations = parse_mutations(&body).map_err(|e| AppError::Sanity {
-        status: e.http_status(),
-        body: e.to_json(),
-    })?;
+    let mutations = parse_mutations(&body)?;
     let json = match &body {
         Value::Array(list) => list.clone(),
         other => other
