@@ -7,6 +7,7 @@ pub mod datasets;
 pub mod db;
 pub mod documents;
 pub mod identity;
+pub mod keyvalue;
 pub mod log;
 pub mod pg_documents;
 pub mod postgres;
@@ -14,5 +15,5 @@ pub mod read;
 pub mod sqlite;
 
 pub use db::Db;
-pub use log::LoggedTransaction;
+pub use log::{LogQuery, LoggedTransaction};
 pub use sqlite::StoreError;

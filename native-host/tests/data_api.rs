@@ -348,7 +348,7 @@ async fn data_api(db: Db) {
     assert_eq!(all[1]["documentIDs"], json!(["post-1"]));
     assert!(all[1]["mutations"].is_array() && all[1].get("effects").is_none());
     let one = history(format!(
-        "{V}/history/production/transactions/{patched_tx}?effectFormat=mendoza&excludeMutations=true"
+        "{V}/history/production/transactions/post-1?effectFormat=mendoza&excludeMutations=true&fromTransaction={patched_tx}&toTransaction={patched_tx}"
     ))
     .await;
     assert_eq!(one.len(), 1);

@@ -26,6 +26,14 @@ fn at(seconds: i64, millis: u32) -> String {
     format!("{without_zone}.{millis:03}Z")
 }
 
+/// `text` (any RFC 3339 time) in the form the host stores times in, so
+/// that a time from a request compares with stored ones as a string; `None`
+/// when it is not a time. Sub-millisecond digits are dropped.
+pub fn stored_form(text: &str) -> Option<String> {
+    let time = DateTime::parse(text)?;
+    Some(at(time.seconds, time.nanos / 1_000_000))
+}
+
 /// A new transaction id: 22 random letters and digits, like Sanity's.
 pub fn transaction_id() -> String {
     let mut rng = rand::thread_rng();
@@ -47,6 +55,21 @@ mod tests {
     fn times_always_carry_milliseconds() {
         assert_eq!(at(0, 0), "1970-01-01T00:00:00.000Z");
         assert_eq!(at(1_706_702_400, 5), "2024-01-31T12:00:00.005Z");
+    }
+
+    #[test]
+    fn request_times_take_the_stored_form() {
+        for (text, stored) in [
+            ("2019-05-28T17:18:39Z", Some("2019-05-28T17:18:39.000Z")),
+            ("2019-05-28T17:18:39.5Z", Some("2019-05-28T17:18:39.500Z")),
+            (
+                "2019-05-28T19:18:39.123456+02:00",
+                Some("2019-05-28T17:18:39.123Z"),
+            ),
+            ("yesterday", None),
+        ] {
+            assert_eq!(stored_form(text).as_deref(), stored, "{text}");
+        }
     }
 
     #[test]

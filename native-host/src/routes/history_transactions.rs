@@ -1,17 +1,27 @@
-//! `GET /{version}/data/history/{dataset}/transactions/{ids?}`: the
-//! transaction log as NDJSON, a line per transaction, oldest first.
+//! `GET /{version}/data/history/{dataset}/transactions/{documentIds?}`: the
+//! transaction log as NDJSON, a line per transaction, oldest first; with
+//! document ids, only the transactions that touched one of them.
+//!
+//! A caller sees a transaction's documents only where they may read those
+//! documents' history ([`history_access`]); a transaction that touched
+//! anything else loses its `mutations` (they carry the hidden content) and
+//! the hidden documents' ids and effects.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::data::{self, Pairs};
+use super::history_access;
 use crate::auth::Caller;
+use crate::dataset::clock;
 use crate::error::AppError;
 use crate::serve::AppState;
+use crate::store::LogQuery;
 
 /// How many transactions one response lists at most without `limit`.
 const DEFAULT_LIMIT: i64 = 10_000;
@@ -25,13 +35,21 @@ pub async fn all(
     list(&state, &caller, &version, &dataset, None, &pairs).await
 }
 
-pub async fn by_ids(
+pub async fn by_documents(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path((version, dataset, ids)): Path<(String, String, String)>,
     Query(pairs): Query<Pairs>,
 ) -> Result<impl IntoResponse, AppError> {
     list(&state, &caller, &version, &dataset, Some(&ids), &pairs).await
+}
+
+/// What a line holds besides the id, time, author and document ids.
+struct Content {
+    mutations: bool,
+    effects: bool,
+    /// `includeIdentifiedDocumentsOnly`: list only the documents asked for.
+    only: Option<HashSet<String>>,
 }
 
 async fn list(
@@ -43,8 +61,89 @@ async fn list(
     pairs: &Pairs,
 ) -> Result<impl IntoResponse, AppError> {
     data::api_version(version)?;
-    // Reading history needs a caller the dataset knows; grants decide more later.
-    caller.grants(state, dataset).await?;
+    let grants = caller.grants(state, dataset).await?;
+    let mut documents: Option<Vec<String>> = ids.map(|ids| {
+        ids.split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    // Asking for the history of a document one may not read selects nothing
+    // through it (not even the transactions it shares with readable ones).
+    if let Some(asked) = &mut documents {
+        let readable = history_access::readable(state, &grants, dataset, asked).await?;
+        asked.retain(|id| readable.contains(id));
+    }
+    let query = log_query(state, dataset, documents.clone(), pairs).await?;
+    let identified_only = data::flag(pairs, "includeIdentifiedDocumentsOnly", false)?;
+    // `excludeContent` leaves out what carries document bodies (the
+    // mutations) but not the effects: Studio's timeline asks for both
+    // `excludeContent` and `effectFormat=mendoza` and diffs with the effects.
+    let content = Content {
+        mutations: !data::flag(pairs, "excludeMutations", false)?
+            && !data::flag(pairs, "excludeContent", false)?,
+        effects: data::value(pairs, "effectFormat") == Some("mendoza"),
+        only: documents
+            .filter(|_| identified_only)
+            .map(|ids| ids.into_iter().collect()),
+    };
+    let log = state.db.transactions(dataset, &query).await?;
+
+    let touched: Vec<String> = log
+        .iter()
+        .flat_map(|entry| entry.effects.as_object().into_iter().flat_map(Map::keys))
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let visible = history_access::readable(state, &grants, dataset, &touched).await?;
+
+    let mut out = String::new();
+    for entry in &log {
+        let Some(effects) = entry.effects.as_object() else {
+            continue;
+        };
+        let shown: Vec<&String> = effects
+            .keys()
+            .filter(|id| visible.contains(*id))
+            .filter(|id| content.only.as_ref().is_none_or(|only| only.contains(*id)))
+            .collect();
+        if shown.is_empty() {
+            continue;
+        }
+        let mut line = json!({
+            "id": entry.id,
+            "timestamp": entry.timestamp,
+            "author": entry.author,
+            "documentIDs": shown,
+        });
+        let hides_something = effects.keys().any(|id| !visible.contains(id));
+        if content.mutations && !hides_something {
+            line["mutations"] = entry.mutations.clone();
+        }
+        if content.effects {
+            let shown_effects: Map<String, Value> = shown
+                .iter()
+                .filter_map(|id| Some(((*id).clone(), effects.get(*id)?.clone())))
+                .collect();
+            line["effects"] = Value::Object(shown_effects);
+        }
+        out.push_str(&Value::to_string(&line));
+        out.push('\n');
+    }
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out))
+}
+
+/// The log selection the query string asks for: `limit`, `reverse`,
+/// `fromTime`/`toTime`, `fromTransaction`/`toTransaction` (both included),
+/// `authors`.
+async fn log_query(
+    state: &AppState,
+    dataset: &str,
+    documents: Option<Vec<String>>,
+    pairs: &Pairs,
+) -> Result<LogQuery, AppError> {
     let limit = match data::value(pairs, "limit") {
         Some(text) => text
             .parse::<i64>()
@@ -53,42 +152,42 @@ async fn list(
             .ok_or_else(|| data::bad_request(format!("Invalid limit: {text:?}")))?,
         None => DEFAULT_LIMIT,
     };
-    let wanted: Option<Vec<&str>> = ids.map(|ids| ids.split(',').map(str::trim).collect());
-    let exclude_mutations = data::flag(pairs, "excludeMutations", false)?;
-    let with_effects = data::value(pairs, "effectFormat") == Some("mendoza");
-    let mut log = state.db.transactions_after(dataset, 0, i64::MAX).await?;
-    log.retain(|t| {
-        wanted
-            .as_ref()
-            .is_none_or(|ids| ids.contains(&t.id.as_str()))
-    });
-    if data::flag(pairs, "reverse", false)? {
-        log.reverse();
+    let time = |name: &str| {
+        data::value(pairs, name)
+            .map(|text| {
+                clock::stored_form(text)
+                    .ok_or_else(|| data::bad_request(format!("Invalid {name}: {text:?}")))
+            })
+            .transpose()
+    };
+    let mut query = LogQuery {
+        documents,
+        limit,
+        newest_first: data::flag(pairs, "reverse", false)?,
+        from_time: time("fromTime")?,
+        to_time: time("toTime")?,
+        authors: data::value(pairs, "authors").map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }),
+        ..LogQuery::default()
+    };
+    if let Some(id) = data::value(pairs, "fromTransaction") {
+        query.after_seq = seq_of(state, dataset, id).await? - 1;
     }
-    let mut out = String::new();
-    for entry in log
-        .iter()
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-    {
-        let document_ids: Vec<&String> = entry
-            .effects
-            .as_object()
-            .map(|m| m.keys().collect())
-            .unwrap_or_default();
-        let mut line = json!({
-            "id": entry.id,
-            "timestamp": entry.timestamp,
-            "author": entry.author,
-            "documentIDs": document_ids,
-        });
-        if !exclude_mutations {
-            line["mutations"] = entry.mutations.clone();
-        }
-        if with_effects {
-            line["effects"] = entry.effects.clone();
-        }
-        out.push_str(&Value::to_string(&line));
-        out.push('\n');
+    if let Some(id) = data::value(pairs, "toTransaction") {
+        query.up_to_seq = seq_of(state, dataset, id).await?;
     }
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out))
+    Ok(query)
+}
+
+async fn seq_of(state: &AppState, dataset: &str, id: &str) -> Result<i64, AppError> {
+    state
+        .db
+        .transaction_seq(dataset, id)
+        .await?
+        .ok_or_else(|| data::bad_request(format!("Unknown transaction: {id:?}")))
 }
