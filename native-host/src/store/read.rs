@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use qanat_core::document::Document;
+use qanat_core::document::{Document, DocumentId};
 use sqlx::Row;
 
-use super::{sqlite::StoreError, Db};
+use super::{identity::on_pool, sqlite::StoreError, Db};
 
 impl Db {
     /// The stored documents among `ids` in `dataset`, by id; an id that is not
@@ -85,5 +85,82 @@ impl Db {
                 .await?
             }
         })
+    }
+}
+
+impl Db {
+    /// The ids every version of the documents `published_ids` may have: the
+    /// ids themselves and their drafts (stored or not), and the
+    /// `versions.<release>.` copies `dataset` stores.
+    pub async fn all_version_ids(
+        &self,
+        dataset: &str,
+        published_ids: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut ids = Vec::new();
+        for published in published_ids {
+            // LIKE narrows the scan to this document's release copies; the
+            // parse below drops `versions.r.a.b` matched for `b`.
+            let pattern = format!("versions.%.{}", like_escaped(published));
+            let versions: Vec<String> = on_pool!(self, pool => {
+                sqlx::query_scalar(
+                    "SELECT id FROM documents WHERE dataset = $1 AND id LIKE $2 ESCAPE '\\'",
+                )
+                .bind(dataset)
+                .bind(&pattern)
+                .fetch_all(pool)
+                .await?
+            });
+            ids.push(published.clone());
+            ids.push(format!("drafts.{published}"));
+            ids.extend(versions.into_iter().filter(|id| {
+                DocumentId::parse(id).is_ok_and(|parsed| parsed.published_id() == published)
+            }));
+        }
+        Ok(ids)
+    }
+}
+
+/// `text` with LIKE's wildcards and the escape character escaped.
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Db {
+    /// Up to `limit` documents of `dataset` whose id sorts after `after`
+    /// (`""` for the first page), in id order: a keyset page, so reading a
+    /// whole dataset holds one page in memory and each page is an index
+    /// range, however far in.
+    pub async fn documents_page(
+        &self,
+        dataset: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let rows: Vec<(String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, CAST(body AS TEXT) FROM documents \
+                 WHERE dataset = $1 AND id > $2 ORDER BY id LIMIT $3",
+            )
+            .bind(dataset)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(id, body)| {
+                let json = serde_json::from_str(&body)
+                    .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+                Ok((id, json))
+            })
+            .collect()
     }
 }
