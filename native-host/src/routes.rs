@@ -19,9 +19,12 @@ pub mod datasets;
 pub mod doc;
 pub mod export;
 pub mod features;
+pub mod history_access;
 pub mod history_document;
 pub mod history_transactions;
 pub mod index;
+pub mod intake;
+pub mod keyvalue;
 pub mod listen;
 pub mod login;
 pub mod mutate;
@@ -38,6 +41,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Sanity answers under every API version (`/v1/ping`, `/v2021-06-07/ping`, …).
         .route("/{version}/ping", get(ping::versioned_ping))
         .route("/{version}/users/me", get(users::me))
+        .route("/{version}/users/me/keyvalue", put(keyvalue::put))
+        .route(
+            "/{version}/users/me/keyvalue/{keys}",
+            get(keyvalue::get).delete(keyvalue::delete),
+        )
         .route("/{version}/users/{ids}", get(users::by_ids))
         .route("/{version}/projects/{project}", get(projects::project))
         .route(
@@ -58,6 +66,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{version}/auth/logout", post(login::logout))
         .route("/{version}/features", get(features::features))
         .route(
+            "/{version}/intake/telemetry-status",
+            get(intake::telemetry_status),
+        )
+        .route(
             "/{version}/data/query/{dataset}",
             get(query::get).post(query::post),
         )
@@ -76,7 +88,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route(
             "/{version}/data/history/{dataset}/transactions/{ids}",
-            get(history_transactions::by_ids),
+            get(history_transactions::by_documents),
         )
         .layer(DefaultBodyLimit::max(data::MAX_BODY_BYTES))
         .fallback(not_found)
