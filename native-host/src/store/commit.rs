@@ -118,80 +118,100 @@ fn check(row: &Row<'_>, stored: Option<String>) -> Result<(), StoreError> {
     }
 }
 
+/// The statements of a commit after the backend's own lock, written once:
+/// `$conn` is a SQLite or PostgreSQL connection, `$json` how a parameter
+/// becomes a JSON column (`$n` on SQLite, whose columns are TEXT; a jsonb
+/// cast on PostgreSQL). Evaluates to the transaction's `seq`.
+macro_rules! write_commit {
+    ($conn:expr, $dataset:expr, $rows:expr, $entry:expr, $json:expr) => {{
+        let conn = $conn;
+        let json: fn(u8) -> String = $json;
+        let upsert = format!(
+            "INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, {}) \
+             ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, \
+             rev = excluded.rev, created_at = excluded.created_at, \
+             updated_at = excluded.updated_at, body = excluded.body",
+            json(7)
+        );
+        let log = format!(
+            "INSERT INTO transactions (dataset, seq, id, timestamp, author, mutations, effects) \
+             VALUES ($1, $2, $3, $4, $5, {}, {})",
+            json(6),
+            json(7)
+        );
+        for row in $rows {
+            let stored: Option<String> =
+                sqlx::query_scalar("SELECT rev FROM documents WHERE dataset = $1 AND id = $2")
+                    .bind($dataset)
+                    .bind(row.id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            check(row, stored)?;
+            match (&row.after, row.result_rev) {
+                (Some((doc_type, created_at, updated_at, body)), Some(rev)) => {
+                    sqlx::query(&upsert)
+                        .bind($dataset)
+                        .bind(row.id)
+                        .bind(doc_type)
+                        .bind(rev)
+                        .bind(created_at)
+                        .bind(updated_at)
+                        .bind(body)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                _ => {
+                    sqlx::query("DELETE FROM documents WHERE dataset = $1 AND id = $2")
+                        .bind($dataset)
+                        .bind(row.id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+        }
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM transactions WHERE dataset = $1",
+        )
+        .bind($dataset)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(&log)
+            .bind($dataset)
+            .bind(seq)
+            .bind($entry.id)
+            .bind($entry.timestamp)
+            .bind($entry.author)
+            .bind(&$entry.mutations)
+            .bind(&$entry.effects)
+            .execute(&mut *conn)
+            .await?;
+        for row in $rows {
+            sqlx::query(
+                "INSERT INTO transaction_documents (dataset, seq, doc_id, previous_rev, result_rev) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind($dataset)
+            .bind(seq)
+            .bind(row.id)
+            .bind(row.previous_rev)
+            .bind(row.result_rev)
+            .execute(&mut *conn)
+            .await?;
+        }
+        seq
+    }};
+}
+
 async fn commit_sqlite(
     conn: &mut SqliteConnection,
     dataset: &str,
     rows: &[Row<'_>],
     entry: &Entry<'_>,
 ) -> Result<i64, StoreError> {
-    for row in rows {
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT rev FROM documents WHERE dataset = ? AND id = ?")
-                .bind(dataset)
-                .bind(row.id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        check(row, stored)?;
-        match (&row.after, row.result_rev) {
-            (Some((doc_type, created_at, updated_at, body)), Some(rev)) => {
-                sqlx::query(
-                    "INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?) \
-                     ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, \
-                     rev = excluded.rev, created_at = excluded.created_at, \
-                     updated_at = excluded.updated_at, body = excluded.body",
-                )
-                .bind(dataset)
-                .bind(row.id)
-                .bind(doc_type)
-                .bind(rev)
-                .bind(created_at)
-                .bind(updated_at)
-                .bind(body)
-                .execute(&mut *conn)
-                .await?;
-            }
-            _ => {
-                sqlx::query("DELETE FROM documents WHERE dataset = ? AND id = ?")
-                    .bind(dataset)
-                    .bind(row.id)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    }
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM transactions WHERE dataset = ?")
-            .bind(dataset)
-            .fetch_one(&mut *conn)
-            .await?;
-    sqlx::query(
-        "INSERT INTO transactions (dataset, seq, id, timestamp, author, mutations, effects) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(dataset)
-    .bind(seq)
-    .bind(entry.id)
-    .bind(entry.timestamp)
-    .bind(entry.author)
-    .bind(&entry.mutations)
-    .bind(&entry.effects)
-    .execute(&mut *conn)
-    .await?;
-    for row in rows {
-        sqlx::query(
-            "INSERT INTO transaction_documents (dataset, seq, doc_id, previous_rev, result_rev) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(dataset)
-        .bind(seq)
-        .bind(row.id)
-        .bind(row.previous_rev)
-        .bind(row.result_rev)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(seq)
+    Ok(write_commit!(conn, dataset, rows, entry, |n| format!(
+        "${n}"
+    )))
 }
 
 async fn commit_postgres(
@@ -206,73 +226,9 @@ async fn commit_postgres(
         .bind(dataset)
         .execute(&mut *conn)
         .await?;
-    for row in rows {
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT rev FROM documents WHERE dataset = $1 AND id = $2")
-                .bind(dataset)
-                .bind(row.id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        check(row, stored)?;
-        match (&row.after, row.result_rev) {
-            (Some((doc_type, created_at, updated_at, body)), Some(rev)) => {
-                sqlx::query(
-                    "INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) \
-                     ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, \
-                     rev = excluded.rev, created_at = excluded.created_at, \
-                     updated_at = excluded.updated_at, body = excluded.body",
-                )
-                .bind(dataset)
-                .bind(row.id)
-                .bind(doc_type)
-                .bind(rev)
-                .bind(created_at)
-                .bind(updated_at)
-                .bind(body)
-                .execute(&mut *conn)
-                .await?;
-            }
-            _ => {
-                sqlx::query("DELETE FROM documents WHERE dataset = $1 AND id = $2")
-                    .bind(dataset)
-                    .bind(row.id)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    }
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM transactions WHERE dataset = $1")
-            .bind(dataset)
-            .fetch_one(&mut *conn)
-            .await?;
-    sqlx::query(
-        "INSERT INTO transactions (dataset, seq, id, timestamp, author, mutations, effects) \
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)",
-    )
-    .bind(dataset)
-    .bind(seq)
-    .bind(entry.id)
-    .bind(entry.timestamp)
-    .bind(entry.author)
-    .bind(&entry.mutations)
-    .bind(&entry.effects)
-    .execute(&mut *conn)
-    .await?;
-    for row in rows {
-        sqlx::query(
-            "INSERT INTO transaction_documents (dataset, seq, doc_id, previous_rev, result_rev) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(dataset)
-        .bind(seq)
-        .bind(row.id)
-        .bind(row.previous_rev)
-        .bind(row.result_rev)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let seq = write_commit!(&mut *conn, dataset, rows, entry, |n| format!(
+        "CAST(${n} AS jsonb)"
+    ));
     // Sent by PostgreSQL only if this transaction commits, and in commit
     // order: every node on this database then reads the log up to `seq`.
     sqlx::query("SELECT pg_notify($1, $2)")
