@@ -40,6 +40,16 @@ pub fn value<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// A comma-separated list in a path or query string (`id1,id2`,
+/// `types=a,b`), trimmed, without empty items.
+pub fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A boolean option: `true`/`1`/empty (`?dryRun`) are true, `false`/`0`
 /// false; absent is `default`.
 pub fn flag(pairs: &Pairs, name: &str, default: bool) -> Result<bool, AppError> {

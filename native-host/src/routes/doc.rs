@@ -31,12 +31,7 @@ pub async fn get(
     let all_versions = data::flag(&pairs, "includeAllVersions", false)?;
     let exclude_content = data::flag(&pairs, "excludeContent", false)?;
     let grants = caller.grants(&state, &dataset).await?;
-    let requested: Vec<String> = ids
-        .split(',')
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let requested = data::comma_list(&ids);
     let ids = if all_versions {
         let mut ids = requested.clone();
         for id in state.db.all_version_ids(&dataset, &requested).await? {

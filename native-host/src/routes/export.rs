@@ -30,13 +30,7 @@ pub async fn get(
 ) -> Result<impl IntoResponse, AppError> {
     data::api_version(&version)?;
     let grants = caller.grants(&state, &dataset).await?;
-    let types: Option<Vec<String>> = data::value(&pairs, "types").map(|list| {
-        list.split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect()
-    });
+    let types = data::value(&pairs, "types").map(data::comma_list);
     let pages = Pages {
         state,
         dataset,

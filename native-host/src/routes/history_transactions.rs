@@ -62,13 +62,7 @@ async fn list(
 ) -> Result<impl IntoResponse, AppError> {
     data::api_version(version)?;
     let grants = caller.grants(state, dataset).await?;
-    let mut documents: Option<Vec<String>> = ids.map(|ids| {
-        ids.split(',')
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned)
-            .collect()
-    });
+    let mut documents = ids.map(data::comma_list);
     // Asking for the history of a document one may not read selects nothing
     // through it (not even the transactions it shares with readable ones).
     if let Some(asked) = &mut documents {
@@ -166,13 +160,7 @@ async fn log_query(
         newest_first: data::flag(pairs, "reverse", false)?,
         from_time: time("fromTime")?,
         to_time: time("toTime")?,
-        authors: data::value(pairs, "authors").map(|list| {
-            list.split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-                .collect()
-        }),
+        authors: data::value(pairs, "authors").map(data::comma_list),
         ..LogQuery::default()
     };
     if let Some(id) = data::value(pairs, "fromTransaction") {

@@ -100,12 +100,7 @@ fn signed_in(caller: &Caller) -> Result<&str, AppError> {
 }
 
 fn parse_keys(list: &str) -> Result<Vec<String>, AppError> {
-    let keys: Vec<String> = list
-        .split(',')
-        .map(str::trim)
-        .filter(|key| !key.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let keys = data::comma_list(list);
     if keys.is_empty() || keys.len() > MAX_KEYS {
         return Err(data::bad_request(format!(
             "Name between 1 and {MAX_KEYS} keys"

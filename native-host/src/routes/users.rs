@@ -61,11 +61,7 @@ pub async fn by_ids(
     version::check(&v)?;
     // Names and emails are for project members, not for the public.
     signed_in_user(&state, &caller).await?;
-    let ids: Vec<&str> = ids
-        .split(',')
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .collect();
+    let ids = super::data::comma_list(&ids);
     // One lookup per id: a bound keeps one request from running thousands.
     if ids.len() > MAX_IDS {
         return Err(AppError::BadRequest(format!(
@@ -76,7 +72,7 @@ pub async fn by_ids(
     for id in ids {
         // Unknown ids are left out, as Sanity does, so one deleted user
         // does not fail a whole list.
-        if let Some(user) = identity::user(&state.db, id).await? {
+        if let Some(user) = identity::user(&state.db, &id).await? {
             users.push(json!({
                 "id": user.id,
                 "displayName": user.name,
