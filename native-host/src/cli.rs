@@ -325,7 +325,6 @@ mod tests {
         assert_eq!(args.user, None);
         assert_eq!(args.store.data_dir, PathBuf::from(".qanat"));
 
-        assert!(!args.password_stdin);
         assert!(Cli::try_parse_from(["qanat", "user", "add", "ada"]).is_err());
 
         let cli = Cli::try_parse_from(["qanat", "user", "password", "ada", "--password-stdin"])
