@@ -61,6 +61,8 @@ impl StoreArgs {
 pub enum UserCommand {
     /// Add a user and give them roles.
     Add(UserAddArgs),
+    /// Set or change a user's password (it ends their sessions).
+    Password(UserPasswordArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -83,6 +85,26 @@ pub struct UserAddArgs {
     /// Give the roles on this dataset only (default: every dataset).
     #[arg(long, default_value = "*")]
     pub dataset: String,
+
+    /// Read a password for email-and-password sign-in from the first line
+    /// of standard input (never from the command line, where `ps` and shell
+    /// history would show it).
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserPasswordArgs {
+    /// The user id.
+    pub id: String,
+
+    /// Read the new password from the first line of standard input
+    /// (required: the only way a password is taken).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
 
     #[command(flatten)]
     pub store: StoreArgs,
@@ -304,6 +326,15 @@ mod tests {
         assert_eq!(args.store.data_dir, PathBuf::from(".qanat"));
 
         assert!(Cli::try_parse_from(["qanat", "user", "add", "ada"]).is_err());
+
+        let cli = Cli::try_parse_from(["qanat", "user", "password", "ada", "--password-stdin"])
+            .expect("parses");
+        let Command::User(UserCommand::Password(args)) = cli.command else {
+            panic!("user password parses as user password");
+        };
+        assert_eq!(args.id, "ada");
+        assert!(args.password_stdin);
+        assert!(Cli::try_parse_from(["qanat", "user", "password", "ada"]).is_err());
         assert!(Cli::try_parse_from(["qanat", "role", "add"]).is_err());
     }
 

@@ -26,6 +26,9 @@ fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Add(args)) => {
             commands::user_add(args).map_err(|e| e.to_string())
         }
+        Command::User(UserCommand::Password(args)) => {
+            commands::user_password(args).map_err(|e| e.to_string())
+        }
         Command::Token(TokenCommand::Create(args)) => {
             commands::token_create(args).map_err(|e| e.to_string())
         }

@@ -28,6 +28,7 @@ pub mod keyvalue;
 pub mod listen;
 pub mod login;
 pub mod mutate;
+pub mod password_login;
 pub mod ping;
 pub mod projects;
 pub mod query;
@@ -62,6 +63,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/{version}/auth/providers", get(login::providers))
         .route("/{version}/auth/login/token", get(login::token_page))
+        .route(
+            "/{version}/auth/login/password",
+            get(password_login::page).post(password_login::login),
+        )
         .route("/{version}/auth/fetch", get(login::fetch))
         .route("/{version}/auth/logout", post(login::logout))
         .route("/{version}/features", get(features::features))

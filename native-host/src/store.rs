@@ -12,6 +12,7 @@ pub mod log;
 pub mod pg_documents;
 pub mod postgres;
 pub mod read;
+pub mod sessions;
 pub mod sqlite;
 
 pub use db::Db;

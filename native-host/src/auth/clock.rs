@@ -6,6 +6,22 @@ use qanat_core::groq::datetime::DateTime;
 /// stored times have one length and sort as strings (the migration's rule).
 pub use crate::dataset::clock::now_rfc3339;
 
+/// Seconds since the Unix epoch.
+pub fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// `seconds` since the epoch in the stored form (`….000Z`, as
+/// [`now_rfc3339`] writes), so stored times keep sorting as strings.
+pub fn rfc3339_at(seconds: i64) -> String {
+    let whole = DateTime { seconds, nanos: 0 }.to_rfc3339();
+    let without_zone = whole.strip_suffix('Z').unwrap_or(&whole);
+    format!("{without_zone}.000Z")
+}
+
 /// Whether `expires_at` (RFC 3339) is past. A value that does not parse
 /// counts as expired: a token whose expiry cannot be read is refused.
 pub fn is_past(expires_at: &str) -> bool {
@@ -15,10 +31,7 @@ pub fn is_past(expires_at: &str) -> bool {
 /// Whether the time `at` (RFC 3339) lies more than `seconds` in the past;
 /// true for a value that does not parse.
 pub fn is_older_than(at: &str, seconds: i64) -> bool {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = now_seconds();
     match DateTime::parse(at) {
         Some(t) => t.seconds <= now - seconds,
         None => true,
@@ -41,5 +54,7 @@ mod tests {
         let just_now = now_rfc3339();
         assert!(!is_older_than(&just_now, 60));
         assert!(is_older_than("2000-01-01T00:00:00.000Z", 60));
+        assert_eq!(rfc3339_at(1_706_702_400), "2024-01-31T12:00:00.000Z");
+        assert_eq!(rfc3339_at(now_seconds()).len(), just_now.len());
     }
 }

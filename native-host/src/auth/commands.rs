@@ -1,15 +1,18 @@
-//! `qanat user add`, `qanat token create`, `qanat role add`: write users,
-//! tokens and custom roles straight into the store a server runs on.
+//! `qanat user add|password`, `qanat token create`, `qanat role add`: write
+//! users, passwords, tokens and custom roles straight into the store a
+//! server runs on.
 
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use qanat_core::grants::{Role, Roles};
 use serde_json::Value as Json;
 
-use super::{clock, token};
-use crate::cli::{RoleAddArgs, StoreArgs, TokenCreateArgs, UserAddArgs};
+use super::{clock, password, token};
+use crate::cli::{RoleAddArgs, StoreArgs, TokenCreateArgs, UserAddArgs, UserPasswordArgs};
 use crate::store::{
     identity::{self, RoleDefinition, User},
+    sessions,
     sqlite::StoreError,
     Db,
 };
@@ -40,15 +43,72 @@ pub enum CommandError {
     BadRole { path: PathBuf, message: String },
     #[error(transparent)]
     Random(#[from] token::RandomError),
+    #[error("could not read the password from standard input: {0}")]
+    ReadPassword(#[source] std::io::Error),
+    #[error("the password on standard input is empty")]
+    EmptyPassword,
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
 }
 
 pub fn user_add(args: UserAddArgs) -> Result<(), CommandError> {
+    // Read and hash before the store is touched: a bad password leaves no
+    // user behind.
+    let password_hash = if args.password_stdin {
+        Some(password::hash(&read_password(std::io::stdin().lock())?)?)
+    } else {
+        None
+    };
     block_on(async {
         let db = open(&args.store).await?;
-        let result = add_user(&db, &args).await;
+        let mut result = add_user(&db, &args).await;
+        if let (Ok(()), Some(hash)) = (&result, &password_hash) {
+            result = identity::set_password_hash(&db, &args.id, Some(hash))
+                .await
+                .map(|_| ())
+                .map_err(CommandError::from);
+        }
         db.close().await;
         result
     })
+}
+
+pub fn user_password(args: UserPasswordArgs) -> Result<(), CommandError> {
+    let hash = password::hash(&read_password(std::io::stdin().lock())?)?;
+    block_on(async {
+        let db = open(&args.store).await?;
+        let result = set_password(&db, &args.id, &hash).await;
+        db.close().await;
+        let ended = result?;
+        eprintln!("password of {:?} set; {ended} session(s) ended", args.id);
+        Ok(())
+    })
+}
+
+/// Stores `hash` as the user's password and ends their sessions, so a
+/// password changed because it leaked locks out whoever used it. Returns
+/// how many sessions ended.
+pub(crate) async fn set_password(db: &Db, user_id: &str, hash: &str) -> Result<u64, CommandError> {
+    if !identity::set_password_hash(db, user_id, Some(hash)).await? {
+        return Err(CommandError::UnknownUser(user_id.to_owned()));
+    }
+    Ok(sessions::delete_user_sessions(db, user_id).await?)
+}
+
+/// The first line of `input` without its line ending; refused when empty.
+/// Only `\n` and `\r\n` are stripped: spaces may be part of a password.
+pub(crate) fn read_password(mut input: impl BufRead) -> Result<String, CommandError> {
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .map_err(CommandError::ReadPassword)?;
+    if let Some(rest) = line.strip_suffix('\n') {
+        line.truncate(rest.strip_suffix('\r').unwrap_or(rest).len());
+    }
+    if line.is_empty() {
+        return Err(CommandError::EmptyPassword);
+    }
+    Ok(line)
 }
 
 pub fn token_create(args: TokenCreateArgs) -> Result<(), CommandError> {
@@ -236,7 +296,29 @@ fn parse_role(text: &str) -> Result<RoleDefinition, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_role;
+    use super::{parse_role, read_password, CommandError};
+
+    #[test]
+    fn passwords_are_the_first_line_without_its_ending() {
+        for (input, password) in [
+            ("hunter2\n", "hunter2"),
+            ("hunter2\r\n", "hunter2"),
+            ("hunter2", "hunter2"),
+            (" spaced out \nsecond line\n", " spaced out "),
+        ] {
+            let read = read_password(input.as_bytes()).expect(input);
+            assert_eq!(read, password, "{input:?}");
+        }
+        for empty in ["", "\n", "\r\n"] {
+            assert!(
+                matches!(
+                    read_password(empty.as_bytes()),
+                    Err(CommandError::EmptyPassword)
+                ),
+                "{empty:?}"
+            );
+        }
+    }
 
     #[test]
     fn role_files() {

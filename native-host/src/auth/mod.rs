@@ -1,8 +1,12 @@
-//! Who is calling: the bearer token of a request resolved to a user, their
-//! roles, and the grants those give on a dataset (core's `grants`).
+//! Who is calling: the bearer credential of a request (an API token or a
+//! session JWT) resolved to a user, their roles, and the grants those give
+//! on a dataset (core's `grants`).
 //!
 //! - `token` — making, hashing and comparing API tokens.
-//! - `clock` — the times stored with users and tokens.
+//! - `password` — Argon2id hashes of passwords; `login` checks one.
+//! - `jwt` — session JWTs (HS256); `session` — starting, checking and
+//!   ending sessions against the store.
+//! - `clock` — the times stored with users, tokens and sessions.
 //! - `commands` — `qanat user|token|role`.
 
 use std::sync::Arc;
@@ -17,6 +21,10 @@ use crate::store::{datasets, identity, Db};
 
 pub mod clock;
 pub mod commands;
+pub mod jwt;
+pub mod login;
+pub mod password;
+pub mod session;
 pub mod token;
 
 #[cfg(test)]
@@ -41,7 +49,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = AppError;
 
     /// No `Authorization` header: anonymous. A header that is not a known,
-    /// unexpired bearer token: 401, never a silent downgrade to anonymous,
+    /// unexpired API token or live session JWT: 401, never a silent downgrade to anonymous,
     /// so a client with a revoked token learns it (as with Sanity).
     async fn from_request_parts(
         parts: &mut Parts,
@@ -66,15 +74,24 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
 /// `Bearer <token>`, the scheme in any case (RFC 9110 makes it
 /// case-insensitive).
-fn bearer_token(header: &str) -> Option<&str> {
+pub(crate) fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// The user a token belongs to, with their roles on every dataset; `None`
-/// for a token that is unknown or expired.
-pub async fn identify(db: &Db, token: &str) -> Result<Option<Identity>, AppError> {
+/// The user a bearer credential stands for, with their roles on every
+/// dataset; `None` for one that is unknown, expired or ended. A credential
+/// with a JWT's shape is a session and is never looked up as a token.
+pub async fn identify(db: &Db, credential: &str) -> Result<Option<Identity>, AppError> {
+    if jwt::looks_like_jwt(credential) {
+        session::identify(db, credential).await
+    } else {
+        identify_token(db, credential).await
+    }
+}
+
+async fn identify_token(db: &Db, token: &str) -> Result<Option<Identity>, AppError> {
     let presented = token::sha256_hex(token);
     let Some(row) = identity::find_token(db, &presented).await? else {
         return Ok(None);

@@ -47,6 +47,7 @@ impl Fixture {
             email: Some(format!("{id}@example.com")),
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             dataset: dataset.to_owned(),
+            password_stdin: false,
             store: store_args(),
         };
         add_user(self.db(), &args).await.expect("user added");

@@ -80,6 +80,44 @@ pub async fn user(db: &Db, id: &str) -> Result<Option<User>, sqlx::Error> {
     Ok(row.map(|(id, name, email)| User { id, name, email }))
 }
 
+/// Sets (or with `None` clears) a user's password hash; false when no user
+/// has the id.
+pub async fn set_password_hash(
+    db: &Db,
+    user_id: &str,
+    password_hash: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    const SQL: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
+    on_pool!(db, pool => sqlx::query(SQL)
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected() > 0))
+}
+
+/// How a person names themselves when signing in with a password.
+#[derive(Debug, Clone, Copy)]
+pub enum LoginName<'a> {
+    Email(&'a str),
+    Id(&'a str),
+}
+
+/// The user a login names, with their password hash (`None` when they
+/// have no password); `None` when no user matches.
+pub async fn password_hash(
+    db: &Db,
+    name: LoginName<'_>,
+) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    const BY_EMAIL: &str = "SELECT id, password_hash FROM users WHERE email = $1";
+    const BY_ID: &str = "SELECT id, password_hash FROM users WHERE id = $1";
+    let (sql, value) = match name {
+        LoginName::Email(email) => (BY_EMAIL, email),
+        LoginName::Id(id) => (BY_ID, id),
+    };
+    on_pool!(db, pool => sqlx::query_as(sql).bind(value).fetch_optional(pool).await)
+}
+
 /// Every user, robots included, ordered by id, each with whether it is a
 /// robot and when it was created.
 pub async fn all_users(db: &Db) -> Result<Vec<(User, bool, String)>, sqlx::Error> {
