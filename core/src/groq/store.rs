@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use super::eval::{apply_perspective, Perspective};
-use super::plan::{self, Predicate};
+use super::plan::{self, Predicate, SortKey};
 use super::value::Value;
 use super::{Dataset, GroqError, Prepared, QueryOptions};
 
@@ -36,6 +36,32 @@ pub trait Store {
 
     /// The stored documents with these ids (those that exist, any order).
     async fn get(&self, ids: &[Arc<str>]) -> Result<Vec<Value>, Self::Error>;
+
+    /// The first `scan.limit` documents of `scan(Some(scan.filter))` in the
+    /// order of `scan.keys` (GROQ's total order, ties by `_id`; see
+    /// [`plan::order_sqlite`]), without drafts and versions when
+    /// `scan.published_only`. `None` when the store cannot sort and cut
+    /// (the default), or must not: then core scans and sorts itself.
+    async fn scan_ordered(
+        &self,
+        scan: &OrderedScan<'_>,
+    ) -> Result<Option<Vec<Value>>, Self::Error> {
+        let _ = scan;
+        Ok(None)
+    }
+}
+
+/// What [`Store::scan_ordered`] is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderedScan<'a> {
+    /// Exactly the query's filter: every row that passes it is one the
+    /// query keeps.
+    pub filter: &'a Predicate,
+    pub keys: &'a [SortKey],
+    pub limit: usize,
+    /// Leave out `drafts.…` and `versions.<release>.…` ids, as the
+    /// `published` perspective does.
+    pub published_only: bool,
 }
 
 /// Why a query over a store failed.
@@ -66,22 +92,12 @@ pub async fn query<S: Store>(
         // Nothing lists documents; only lookups by id (if any) reach the store.
         Dataset::partial(Vec::new())
     } else {
-        // Overlays (`drafts.x` seen as `x`) change what a filter sees, so under
-        // a drafts or release perspective the store returns every row.
-        let filter = match perspective {
-            Perspective::Stack { .. } => None,
-            _ => plan::document_filter(&prepared.query)
-                .and_then(|f| plan::pushdown(f, &prepared.params)),
-        };
-        let rows = store
-            .scan(filter.as_ref())
-            .await
-            .map_err(QueryError::Store)?;
-        let visible = apply_perspective(&rows, &perspective);
-        match filter {
-            Some(_) => Dataset::partial(visible),
-            // Every document is here: a lookup of any other id is a miss.
-            None => Dataset::new(visible),
+        if let Some(rows) = scan_ordered(store, &prepared).await? {
+            // Every row passes the filter and they are the first in order:
+            // the evaluator's own order and slice keep the same ones.
+            Dataset::partial(rows)
+        } else {
+            scan(store, &prepared).await?
         }
     };
     for _ in 0..MAX_ROUNDS {
@@ -103,6 +119,62 @@ pub async fn query<S: Store>(
     }
     dataset.mark_complete();
     Ok(prepared.run(&Arc::new(dataset)).map_err(GroqError::from)?.0)
+}
+
+/// The rows `*` stands for, with the filter pushed down.
+async fn scan<S: Store>(store: &S, prepared: &Prepared) -> Result<Dataset, QueryError<S::Error>> {
+    // Overlays (`drafts.x` seen as `x`) change what a filter sees, so under
+    // a drafts or release perspective the store returns every row.
+    let filter = match prepared.perspective {
+        Perspective::Stack { .. } => None,
+        _ => {
+            plan::document_filter(&prepared.query).and_then(|f| plan::pushdown(f, &prepared.params))
+        }
+    };
+    let rows = store
+        .scan(filter.as_ref())
+        .await
+        .map_err(QueryError::Store)?;
+    let visible = apply_perspective(&rows, &prepared.perspective);
+    Ok(match filter {
+        Some(_) => Dataset::partial(visible),
+        // Every document is here: a lookup of any other id is a miss.
+        None => Dataset::new(visible),
+    })
+}
+
+/// For `*[filter] | order(...)[a...b]` whose filter pushed down whole, the
+/// first `b` rows in order, sorted and cut by the store; `None` when the
+/// shape, the filter or the perspective does not allow it, or the store
+/// declines.
+async fn scan_ordered<S: Store>(
+    store: &S,
+    prepared: &Prepared,
+) -> Result<Option<Vec<Value>>, QueryError<S::Error>> {
+    let published_only = match prepared.perspective {
+        Perspective::Raw => false,
+        Perspective::Published => true,
+        Perspective::Stack { .. } => return Ok(None),
+    };
+    let Some(slice) = plan::ordered_slice(&prepared.query, &prepared.params) else {
+        return Ok(None);
+    };
+    let Some(pushed) = plan::plan_filter(slice.filter, &prepared.params) else {
+        return Ok(None);
+    };
+    if !pushed.complete {
+        return Ok(None);
+    }
+    let request = OrderedScan {
+        filter: &pushed.predicate,
+        keys: &slice.keys,
+        limit: slice.limit,
+        published_only,
+    };
+    store
+        .scan_ordered(&request)
+        .await
+        .map_err(QueryError::Store)
 }
 
 /// The stored ids that make up the documents `ids` under `perspective`:

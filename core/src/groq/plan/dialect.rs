@@ -32,6 +32,9 @@ pub(super) trait Dialect {
     /// Written after a string that is ordered, so that `<` follows GROQ's
     /// code point order.
     const STRING_ORDER: &'static str;
+    /// Written after a type name: TRUE when it names a string, FALSE
+    /// otherwise, also when it is NULL (the field is missing).
+    const IS_STRING: &'static str;
     /// `x{0}list{1}` tests that `x` is in a bound list.
     const IN_LIST: (&'static str, &'static str);
     /// `{0}ids{1}` tests that `body` has a `_ref` in the bound list of ids.

@@ -37,8 +37,8 @@ mod sqlite;
 
 pub use extract::{plan_filter, pushdown, Pushdown};
 pub use memory::Matcher;
-pub use postgres::to_postgres;
-pub use predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList};
-pub use query::{document_filter, reads_dataset};
+pub use postgres::{order_postgres, to_postgres};
+pub use predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList, SortKey};
+pub use query::{document_filter, ordered_slice, reads_dataset, OrderedSlice};
 pub use sql::{SqlFilter, SqlParam};
-pub use sqlite::to_sqlite;
+pub use sqlite::{order_sqlite, to_sqlite};

@@ -14,8 +14,8 @@
 //! language rules.
 
 use super::dialect::{Dialect, Json, Kind};
-use super::predicate::{FieldPath, Predicate, ScalarList};
-use super::sql::{render, SqlFilter, SqlParam};
+use super::predicate::{FieldPath, Predicate, ScalarList, SortKey};
+use super::sql::{render, render_order, SqlFilter, SqlParam};
 
 /// Renders `predicate` with placeholders `$first_placeholder`, `$n+1`, … (a
 /// caller that binds the dataset as `$1` passes 2).
@@ -28,6 +28,12 @@ pub fn to_postgres(predicate: &Predicate, first_placeholder: usize) -> SqlFilter
     )
 }
 
+/// The `ORDER BY` terms that sort rows as GROQ's `order()` by `keys`
+/// (they bind nothing).
+pub fn order_postgres(keys: &[SortKey]) -> String {
+    render_order(&Postgres { first: 1 }, keys)
+}
+
 struct Postgres {
     first: usize,
 }
@@ -38,6 +44,7 @@ impl Dialect for Postgres {
     const NULL: &'static str = "CAST(NULL AS BOOLEAN)";
     const IFNULL: &'static str = "COALESCE";
     const STRING_ORDER: &'static str = " COLLATE \"C\"";
+    const IS_STRING: &'static str = "IS NOT DISTINCT FROM 'string'";
     const IN_LIST: (&'static str, &'static str) = (" = ANY(", ")");
     // Lax `.**` visits every value at every depth (arrays included, some
     // twice), and `._ref` skips values without one. Any depth: see

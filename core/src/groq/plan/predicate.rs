@@ -114,6 +114,15 @@ impl Order {
     }
 }
 
+/// One key of an `order()` a store may sort by: a plain field path, read
+/// as GROQ's total order reads it (numbers, then strings, then booleans,
+/// then everything else as equal), ties broken by `_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub path: FieldPath,
+    pub descending: bool,
+}
+
 /// The members of an `in` list. Mixed lists are not pushed down.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScalarList {

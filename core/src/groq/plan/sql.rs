@@ -2,7 +2,7 @@
 //! the writer that renders a [`Predicate`] through a [`Dialect`].
 
 use super::dialect::{Dialect, Json, Kind};
-use super::predicate::{FieldPath, Ordered, Predicate, Scalar, ScalarList};
+use super::predicate::{FieldPath, Ordered, Predicate, Scalar, ScalarList, SortKey};
 
 /// A boolean SQL expression over one row of `documents`, to be placed in a
 /// `WHERE` clause (parenthesised, it combines with other conditions). It
@@ -52,6 +52,50 @@ pub(super) fn render<D: Dialect>(dialect: &D, predicate: &Predicate) -> SqlFilte
         sql: w.sql,
         params: w.params,
     }
+}
+
+/// The `ORDER BY` terms (without the keywords) that sort rows as GROQ's
+/// `order()` sorts documents: by each key in GROQ's total order (numbers,
+/// then strings, then booleans, then null, missing, arrays and objects as
+/// equals), reversed for `desc`, and ties in `_id` order, which is the order
+/// `*` lists documents in and `order()` keeps for ties.
+///
+/// Each JSON key becomes a rank (its type's place in that order) and one
+/// term per type, each NULL except for rows of its type; rows of one rank
+/// then compare on the one term they all have, so no database ever compares
+/// values of two types.
+pub(super) fn render_order<D: Dialect>(dialect: &D, keys: &[SortKey]) -> String {
+    let mut terms = Vec::new();
+    for key in keys {
+        let dir = if key.descending { " DESC" } else { " ASC" };
+        if let Some(column) = system_column(&key.path) {
+            // Always a string.
+            terms.push(format!("{column}{}{dir}", D::STRING_ORDER));
+            continue;
+        }
+        let field = Json::Field(&key.path);
+        let ty = dialect.type_of(field);
+        let test = |kind| format!("{ty} {}", dialect.is(kind));
+        terms.push(format!(
+            "(CASE WHEN {} THEN 2 WHEN {} THEN 3 WHEN {} THEN 4 ELSE 5 END){dir}",
+            test(Kind::Number),
+            test(Kind::String),
+            test(Kind::Bool)
+        ));
+        for (kind, order) in [
+            (Kind::Number, ""),
+            (Kind::String, D::STRING_ORDER),
+            (Kind::Bool, ""),
+        ] {
+            terms.push(format!(
+                "(CASE WHEN {} THEN {} END){order}{dir}",
+                test(kind),
+                dialect.value(field, kind)
+            ));
+        }
+    }
+    terms.push(format!("id{} ASC", D::STRING_ORDER));
+    terms.join(", ")
 }
 
 struct Writer<'d, D> {
@@ -207,6 +251,19 @@ impl<D: Dialect> Writer<'_, D> {
             }
             // Always a string: never null, a number or a boolean.
             Some(_) => self.push("FALSE"),
+            // Written so the comparison is a term of its own that an
+            // expression index on the field's value can answer: the value
+            // read as text equals the string, and the field is a string
+            // (`IS`: FALSE, never NULL, when it is missing, so the whole is
+            // TRUE or FALSE as GROQ's `==` is).
+            None if kind == Kind::String => {
+                let field = Json::Field(path);
+                let read = self.dialect.value(field, Kind::String);
+                let ty = self.dialect.type_of(field);
+                self.push(&format!("({read} = "));
+                self.bind(param);
+                self.push(&format!(" AND {ty} {})", D::IS_STRING));
+            }
             None => {
                 self.case_when(path, kind, " = ");
                 self.bind(param);

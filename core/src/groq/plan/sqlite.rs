@@ -14,12 +14,17 @@
 //! UTF-8, which is code point order, as in GROQ.
 
 use super::dialect::{Dialect, Json, Kind};
-use super::predicate::{FieldPath, Predicate, ScalarList};
-use super::sql::{render, SqlFilter, SqlParam};
+use super::predicate::{FieldPath, Predicate, ScalarList, SortKey};
+use super::sql::{render, render_order, SqlFilter, SqlParam};
 
 /// Renders `predicate` with `?` placeholders.
 pub fn to_sqlite(predicate: &Predicate) -> SqlFilter {
     render(&Sqlite, predicate)
+}
+
+/// The `ORDER BY` terms that sort rows as GROQ's `order()` by `keys`.
+pub fn order_sqlite(keys: &[SortKey]) -> String {
+    render_order(&Sqlite, keys)
 }
 
 struct Sqlite;
@@ -28,6 +33,7 @@ impl Dialect for Sqlite {
     const NULL: &'static str = "NULL";
     const IFNULL: &'static str = "IFNULL";
     const STRING_ORDER: &'static str = "";
+    const IS_STRING: &'static str = "IS 'text'";
     const IN_LIST: (&'static str, &'static str) = (" IN (SELECT value FROM json_each(", "))");
     // json_tree gives array elements integer keys, so `key = '_ref'` is an
     // object member (at any depth; see `Predicate::References` for why that
@@ -140,9 +146,32 @@ mod tests {
         let f = render("author._ref == $id", &[("id", "p1".into())]);
         assert_eq!(
             f.sql,
-            "(CASE WHEN json_type(body, '$.author._ref') = 'text' THEN json_extract(body, '$.author._ref') = ? ELSE FALSE END)"
+            "(json_extract(body, '$.author._ref') = ? AND json_type(body, '$.author._ref') IS 'text')"
         );
         assert_eq!(f.params, vec![SqlParam::Text("p1".into())]);
+    }
+
+    #[test]
+    fn orders_follow_groq_total_order_then_id() {
+        let keys = [
+            SortKey {
+                path: FieldPath::parse("publishedAt").expect("path"),
+                descending: true,
+            },
+            SortKey {
+                path: FieldPath::parse("_id").expect("path"),
+                descending: false,
+            },
+        ];
+        let sql = order_sqlite(&keys);
+        assert!(
+            sql.starts_with(
+                "(CASE WHEN json_type(body, '$.publishedAt') IN ('integer', 'real') THEN 2 "
+            ),
+            "{sql}"
+        );
+        assert!(sql.ends_with("id ASC, id ASC"), "{sql}");
+        assert_eq!(sql.matches(" DESC").count(), 4, "{sql}");
     }
 
     #[test]
