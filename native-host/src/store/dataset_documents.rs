@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use qanat_core::groq::plan::Predicate;
-use qanat_core::groq::store::Store;
+use qanat_core::groq::store::{OrderedScan, Store};
 use qanat_core::groq::value::Value;
 
 use super::{documents::SqliteDocuments, pg_documents::PgDocuments, Db};
@@ -30,6 +30,16 @@ impl Store for DatasetDocuments<'_> {
         match self {
             DatasetDocuments::Sqlite(store) => store.scan(filter).await,
             DatasetDocuments::Postgres(store) => store.scan(filter).await,
+        }
+    }
+
+    async fn scan_ordered(
+        &self,
+        scan: &OrderedScan<'_>,
+    ) -> Result<Option<Vec<Value>>, sqlx::Error> {
+        match self {
+            DatasetDocuments::Sqlite(store) => store.scan_ordered(scan).await,
+            DatasetDocuments::Postgres(store) => store.scan_ordered(scan).await,
         }
     }
 

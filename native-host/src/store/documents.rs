@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use qanat_core::groq::plan::{to_sqlite, Predicate, SqlParam};
-use qanat_core::groq::store::Store;
+use qanat_core::groq::plan::{order_sqlite, to_sqlite, Predicate, SqlParam};
+use qanat_core::groq::store::{OrderedScan, Store};
 use qanat_core::groq::value::Value;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{query::Query, Row, Sqlite, SqlitePool};
@@ -42,6 +42,32 @@ impl Store for SqliteDocuments<'_> {
         rows.iter()
             .map(|row| parse_body(row.try_get("body")?))
             .collect()
+    }
+
+    async fn scan_ordered(
+        &self,
+        scan: &OrderedScan<'_>,
+    ) -> Result<Option<Vec<Value>>, sqlx::Error> {
+        let sql = to_sqlite(scan.filter);
+        // substr, not LIKE or GLOB: ids may hold their wildcards.
+        let published = if scan.published_only {
+            " AND substr(id, 1, 7) <> 'drafts.' AND substr(id, 1, 9) <> 'versions.'"
+        } else {
+            ""
+        };
+        let text = format!(
+            "SELECT body FROM documents WHERE dataset = ? AND ({}){published} \
+             ORDER BY {} LIMIT ?",
+            sql.sql,
+            order_sqlite(scan.keys)
+        );
+        let query = bind_all(sqlx::query(&text).bind(self.dataset), &sql.params)
+            .bind(i64::try_from(scan.limit).unwrap_or(i64::MAX));
+        let rows = query.fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| parse_body(row.try_get("body")?))
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 
     async fn get(&self, ids: &[Arc<str>]) -> Result<Vec<Value>, sqlx::Error> {

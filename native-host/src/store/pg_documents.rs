@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use qanat_core::groq::plan::{to_postgres, Predicate, SqlParam};
-use qanat_core::groq::store::Store;
+use qanat_core::groq::plan::{order_postgres, to_postgres, Predicate, SqlParam};
+use qanat_core::groq::store::{OrderedScan, Store};
 use qanat_core::groq::value::Value;
 use sqlx::postgres::PgArguments;
 use sqlx::{query::Query, PgPool, Postgres, Row};
@@ -47,6 +47,32 @@ impl Store for PgDocuments<'_> {
         rows.iter()
             .map(|row| parse_body(row.try_get("body")?))
             .collect()
+    }
+
+    async fn scan_ordered(
+        &self,
+        scan: &OrderedScan<'_>,
+    ) -> Result<Option<Vec<Value>>, sqlx::Error> {
+        let sql = to_postgres(scan.filter, 2);
+        let published = if scan.published_only {
+            " AND substr(id, 1, 7) <> 'drafts.' AND substr(id, 1, 9) <> 'versions.'"
+        } else {
+            ""
+        };
+        let text = format!(
+            "SELECT body::text AS body FROM documents WHERE dataset = $1 AND ({}){published} \
+             ORDER BY {} LIMIT ${}",
+            sql.sql,
+            order_postgres(scan.keys),
+            sql.params.len() + 2
+        );
+        let query = bind_all(sqlx::query(&text).bind(self.dataset), &sql.params)
+            .bind(i64::try_from(scan.limit).unwrap_or(i64::MAX));
+        let rows = query.fetch_all(self.pool).await?;
+        rows.iter()
+            .map(|row| parse_body(row.try_get("body")?))
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 
     async fn get(&self, ids: &[Arc<str>]) -> Result<Vec<Value>, sqlx::Error> {
