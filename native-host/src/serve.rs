@@ -11,12 +11,15 @@ pub struct AppState {
     pub db: store::Db,
     /// Each dataset's writer and the channel its commits are announced on.
     pub hub: Arc<Hub>,
+    /// Which JSON fields queries filter on, to index the frequent ones.
+    pub indexes: store::indexes::PathIndexes,
 }
 
 impl AppState {
     pub fn new(db: store::Db) -> AppState {
         AppState {
             hub: Arc::new(Hub::new(db.clone())),
+            indexes: store::indexes::PathIndexes::default(),
             db,
         }
     }

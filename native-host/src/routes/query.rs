@@ -74,7 +74,9 @@ async fn run(
         now: Some(clock::now_rfc3339()),
         identity: Some(grants.identity().to_owned()),
     };
-    let documents = state.db.documents(dataset);
+    let documents = state
+        .indexes
+        .watching(&state.db, state.db.documents(dataset));
     let readable = ReadableStore::new(&documents, &grants);
     let result = match query(&readable, &text, &options).await {
         Ok(value) => value.to_json(),

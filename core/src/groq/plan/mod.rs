@@ -37,8 +37,8 @@ mod sqlite;
 
 pub use extract::{plan_filter, pushdown, Pushdown};
 pub use memory::Matcher;
-pub use postgres::{order_postgres, to_postgres};
+pub use postgres::{index_expression_postgres, order_postgres, to_postgres};
 pub use predicate::{FieldPath, Order, Ordered, Predicate, Scalar, ScalarList, SortKey};
 pub use query::{document_filter, ordered_slice, reads_dataset, OrderedSlice};
-pub use sql::{SqlFilter, SqlParam};
-pub use sqlite::{order_sqlite, to_sqlite};
+pub use sql::{indexable_paths, SqlFilter, SqlParam};
+pub use sqlite::{index_expression_sqlite, order_sqlite, to_sqlite};

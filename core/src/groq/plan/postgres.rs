@@ -15,7 +15,7 @@
 
 use super::dialect::{Dialect, Json, Kind};
 use super::predicate::{FieldPath, Predicate, ScalarList, SortKey};
-use super::sql::{render, render_order, SqlFilter, SqlParam};
+use super::sql::{index_expression, render, render_order, SqlFilter, SqlParam};
 
 /// Renders `predicate` with placeholders `$first_placeholder`, `$n+1`, … (a
 /// caller that binds the dataset as `$1` passes 2).
@@ -32,6 +32,12 @@ pub fn to_postgres(predicate: &Predicate, first_placeholder: usize) -> SqlFilter
 /// (they bind nothing).
 pub fn order_postgres(keys: &[SortKey]) -> String {
     render_order(&Postgres { first: 1 }, keys)
+}
+
+/// What an index on `path` must be built on to serve `to_postgres`'s
+/// string equality on it.
+pub fn index_expression_postgres(path: &FieldPath) -> String {
+    index_expression(&Postgres { first: 1 }, path)
 }
 
 struct Postgres {

@@ -41,6 +41,37 @@ fn system_column(path: &FieldPath) -> Option<&'static str> {
     })
 }
 
+/// The JSON fields `predicate` compares with a string by `==` (outside
+/// any `!`): the terms an expression index on the field's value (see
+/// `index_expression_sqlite`/`_postgres`) can answer. System fields have
+/// columns of their own and are left out.
+pub fn indexable_paths(predicate: &Predicate) -> Vec<FieldPath> {
+    let mut paths = Vec::new();
+    let mut stack = vec![predicate];
+    while let Some(p) = stack.pop() {
+        match p {
+            Predicate::Equals {
+                path,
+                value: Scalar::String(_),
+            } if system_column(path).is_none() && !paths.contains(path) => {
+                paths.push(path.clone());
+            }
+            Predicate::And(a, b) | Predicate::Or(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            _ => {}
+        }
+    }
+    paths
+}
+
+/// The expression the rendering compares a string field by, which an
+/// index must be built on, textually the same, to be used for it.
+pub(super) fn index_expression<D: Dialect>(dialect: &D, path: &FieldPath) -> String {
+    dialect.value(Json::Field(path), Kind::String)
+}
+
 pub(super) fn render<D: Dialect>(dialect: &D, predicate: &Predicate) -> SqlFilter {
     let mut w = Writer {
         dialect,

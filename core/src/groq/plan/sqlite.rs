@@ -15,7 +15,7 @@
 
 use super::dialect::{Dialect, Json, Kind};
 use super::predicate::{FieldPath, Predicate, ScalarList, SortKey};
-use super::sql::{render, render_order, SqlFilter, SqlParam};
+use super::sql::{index_expression, render, render_order, SqlFilter, SqlParam};
 
 /// Renders `predicate` with `?` placeholders.
 pub fn to_sqlite(predicate: &Predicate) -> SqlFilter {
@@ -25,6 +25,12 @@ pub fn to_sqlite(predicate: &Predicate) -> SqlFilter {
 /// The `ORDER BY` terms that sort rows as GROQ's `order()` by `keys`.
 pub fn order_sqlite(keys: &[SortKey]) -> String {
     render_order(&Sqlite, keys)
+}
+
+/// What an index on `path` must be built on to serve `to_sqlite`'s string
+/// equality on it.
+pub fn index_expression_sqlite(path: &FieldPath) -> String {
+    index_expression(&Sqlite, path)
 }
 
 struct Sqlite;
