@@ -7,6 +7,7 @@ pub mod datasets;
 pub mod db;
 pub mod documents;
 pub mod identity;
+pub mod indexes;
 pub mod keyvalue;
 pub mod log;
 pub mod pg_documents;
