@@ -253,6 +253,20 @@ pub struct ServeArgs {
     /// `postgres://user:password@host:5432/qanat`; the schema is applied on start.
     #[arg(long, env = "QANAT_DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate
+    /// first): HTTP/2 to clients that negotiate `h2`, HTTP/1.1 to the others.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of `--tls-cert` (PEM: PKCS#8, RSA or SEC1).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a self-signed certificate for localhost, 127.0.0.1 and
+    /// ::1, made on first use and kept in `<data-dir>/dev-tls/`.
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub dev_tls: bool,
 }
 
 #[cfg(test)]
@@ -286,6 +300,29 @@ mod tests {
             args.database_url.as_deref(),
             Some("postgres://q@localhost/qanat")
         );
+    }
+
+    #[test]
+    fn serve_tls_flags_go_together() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(["qanat", "serve"].iter().chain(args)).map(|cli| {
+                match cli.command {
+                    Command::Serve(args) => args,
+                    _ => panic!("serve parses as serve"),
+                }
+            })
+        };
+        let args = parse(&["--tls-cert", "c.pem", "--tls-key", "k.pem"]).expect("parses");
+        assert_eq!(args.tls_cert, Some(PathBuf::from("c.pem")));
+        assert_eq!(args.tls_key, Some(PathBuf::from("k.pem")));
+        assert!(!args.dev_tls);
+        assert!(parse(&["--dev-tls"]).expect("parses").dev_tls);
+        assert!(!parse(&[]).expect("parses").dev_tls);
+
+        assert!(parse(&["--tls-cert", "c.pem"]).is_err());
+        assert!(parse(&["--tls-key", "k.pem"]).is_err());
+        assert!(parse(&["--dev-tls", "--tls-cert", "c.pem", "--tls-key", "k.pem"]).is_err());
+        assert!(parse(&["--dev-tls", "--tls-key", "k.pem"]).is_err());
     }
 
     #[test]

@@ -1,4 +1,10 @@
 //! `qanat serve`: open the store, bind, answer HTTP until Ctrl-C or SIGTERM.
+//! With `--tls-cert/--tls-key` or `--dev-tls` the same app is served over TLS
+//! (HTTP/2 or HTTP/1.1, as the client negotiates).
+
+mod dev_cert;
+pub mod tls;
+mod tls_listener;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -37,6 +43,8 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -55,6 +63,8 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
+    // Before the store: a bad certificate or key stops the start at once.
+    let tls = tls::config(&args)?;
 
     let db = store::Db::open(&args.data_dir, args.database_url.as_deref()).await?;
     let store_name = match &args.database_url {
@@ -73,20 +83,39 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     // Report the bound address, not the requested one: `--port 0` picks a free port.
     let local = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!(
-        "qanat {} listening on http://{local} (store: {})",
+        "qanat {} listening on {}://{local} (store: {})",
         env!("CARGO_PKG_VERSION"),
+        if tls.is_some() { "https" } else { "http" },
         store_name
     );
 
-    axum::serve(listener, routes::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServeError::Serve)?;
+    let app = routes::router(state);
+    match tls {
+        None => serve_app(listener, app).await,
+        Some(config) => {
+            let listener =
+                tls_listener::TlsListener::new(listener, config).map_err(ServeError::Serve)?;
+            serve_app(listener, app).await
+        }
+    }
+    .map_err(ServeError::Serve)?;
 
     // In-flight requests are done; let SQLite checkpoint and close cleanly.
     db.close().await;
     tracing::info!("qanat stopped");
     Ok(())
+}
+
+/// Serves `app` on `listener` until a shutdown signal, then lets in-flight
+/// requests finish: the one serve loop, for plain TCP and TLS alike.
+async fn serve_app<L>(listener: L, app: axum::Router) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM (what `kill`, systemd and container
