@@ -17,7 +17,7 @@ use qanat_core::groq::plan::{
 use qanat_core::groq::store::{OrderedScan, Store};
 use qanat_core::groq::value::Value;
 
-use super::Db;
+use super::{identity::on_pool, Db};
 
 /// Uses of a field, in this process, before it gets an index.
 pub const THRESHOLD: u32 = 20;
@@ -80,46 +80,36 @@ pub fn index_name(path: &FieldPath) -> String {
 /// Builds the index on `path` unless the cap is reached; `true` when made.
 pub async fn create(db: &Db, path: &FieldPath) -> Result<bool, sqlx::Error> {
     let name = index_name(path);
-    let pattern = format!("{PREFIX}%");
-    match db {
-        Db::Sqlite(pool) => {
-            let count: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE ?",
-            )
-            .bind(&pattern)
-            .fetch_one(pool)
-            .await?;
-            if count >= MAX_INDEXES {
-                return Ok(false);
-            }
-            let sql = format!(
+    let (catalog, create) = match db {
+        Db::Sqlite(_) => (
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE $1",
+            format!(
                 "CREATE INDEX IF NOT EXISTS {name} ON documents (dataset, {})",
                 index_expression_sqlite(path)
-            );
-            sqlx::raw_sql(&sql).execute(pool).await?;
-            // Without statistics SQLite prefers any index it already knows
-            // (`documents_by_type`) to the new, far more selective one.
-            sqlx::raw_sql("ANALYZE documents").execute(pool).await?;
-        }
-        Db::Postgres(pool) => {
-            let count: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'documents' AND indexname LIKE $1",
-            )
-            .bind(&pattern)
-            .fetch_one(pool)
-            .await?;
-            if count >= MAX_INDEXES {
-                return Ok(false);
-            }
-            // CONCURRENTLY: writers keep committing while it builds.
-            let sql = format!(
+            ),
+        ),
+        // CONCURRENTLY: writers keep committing while it builds.
+        Db::Postgres(_) => (
+            "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'documents' AND indexname LIKE $1",
+            format!(
                 "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON documents (dataset, {})",
                 index_expression_postgres(path)
-            );
-            sqlx::raw_sql(&sql).execute(pool).await?;
-            sqlx::raw_sql("ANALYZE documents").execute(pool).await?;
+            ),
+        ),
+    };
+    on_pool!(db, pool => {
+        let count: i64 = sqlx::query_scalar(catalog)
+            .bind(format!("{PREFIX}%"))
+            .fetch_one(pool)
+            .await?;
+        if count >= MAX_INDEXES {
+            return Ok(false);
         }
-    }
+        sqlx::raw_sql(&create).execute(pool).await?;
+        // Without fresh statistics SQLite prefers an index it already knows
+        // (`documents_by_type`) to the new, far more selective one.
+        sqlx::raw_sql("ANALYZE documents").execute(pool).await?;
+    });
     Ok(true)
 }
 
