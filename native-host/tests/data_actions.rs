@@ -4,27 +4,14 @@
 
 mod common;
 
-use axum::body::{to_bytes, Body};
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
 use qanat_host::store::Db;
 use serde_json::{json, Value as Json};
-use tower::ServiceExt;
 
 const V: &str = "/vX/data";
 
-async fn call(app: &Router, method: &str, uri: &str, body: Option<Json>) -> (StatusCode, Json) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .expect("request");
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
-    (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
-}
+use common::call;
 
 async fn act(app: &Router, actions: Json) -> (StatusCode, Json) {
     call(

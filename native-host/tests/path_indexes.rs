@@ -7,8 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use axum::body::{to_bytes, Body};
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use qanat_core::groq::plan::{
     document_filter, pushdown, to_postgres, to_sqlite, FieldPath, SqlParam,
 };
@@ -17,28 +16,11 @@ use qanat_host::store::indexes::{self, index_name, MAX_INDEXES, THRESHOLD};
 use qanat_host::store::Db;
 use serde_json::{json, Value as Json};
 use sqlx::Row;
-use tower::ServiceExt;
 
 const QUERY: &str =
     r#"*[_type == "article" && category == $c] | order(publishedAt desc)[0...5]._id"#;
 
-async fn call(
-    app: &axum::Router,
-    method: &str,
-    uri: &str,
-    body: Option<Json>,
-) -> (StatusCode, Json) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .expect("request");
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
-    (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
-}
+use common::call;
 
 async fn has_index(db: &Db, name: &str) -> bool {
     match db {
