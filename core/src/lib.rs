@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod api;
+pub mod commit_sql;
 pub mod document;
 mod error_body;
 pub mod ffi;

@@ -108,7 +108,7 @@ async fn write(state: &AppState, grants: &qanat_core::grants::Grants, mutations:
 /// The same rows as QUERY, in raw SQL on the same database.
 async fn raw_query(db: &Db, category: &str) -> Vec<String> {
     let bodies: Vec<String> = match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(
+        Db::Sqlite { pool, .. } => sqlx::query_scalar(
             "SELECT body FROM documents WHERE dataset = ? AND type = 'article' \
              AND json_extract(body, '$.category') = ? \
              ORDER BY json_extract(body, '$.publishedAt') DESC, id LIMIT 20",
@@ -145,7 +145,7 @@ async fn plain_insert(db: &Db, i: usize, body: &str) {
                       SET rev = excluded.rev, updated_at = excluded.updated_at, body = excluded.body";
     let now = "2026-11-22T00:00:00.000Z";
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite { pool, .. } => {
             let mut tx = pool.begin().await.expect("begin");
             sqlx::query(sql_sqlite)
                 .bind(DATASET)

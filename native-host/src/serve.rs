@@ -152,10 +152,13 @@ async fn shutdown_signal() {
 impl AppState {
     /// A state over a fresh in-memory database with the schema applied.
     pub async fn for_tests() -> Self {
-        AppState::new(store::Db::Sqlite(
-            store::sqlite::open_in_memory()
-                .await
-                .expect("in-memory store"),
-        ))
+        // One connection is the whole in-memory database: it reads and writes.
+        let pool = store::sqlite::open_in_memory()
+            .await
+            .expect("in-memory store");
+        AppState::new(store::Db::Sqlite {
+            writer: pool.clone(),
+            pool,
+        })
     }
 }

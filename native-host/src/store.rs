@@ -1,7 +1,7 @@
 //! Where documents are kept: the embedded SQLite file or PostgreSQL, behind
 //! one [`Db`] whose operations (read, commit, the log) behave the same on both.
 
-pub mod commit;
+pub mod conn;
 pub mod dataset_documents;
 pub mod datasets;
 pub mod db;
@@ -15,7 +15,9 @@ pub mod postgres;
 pub mod read;
 pub mod sessions;
 pub mod sqlite;
+pub mod write;
 
 pub use db::Db;
 pub use log::{LogQuery, LoggedTransaction};
 pub use sqlite::StoreError;
+pub use write::DatasetWrite;

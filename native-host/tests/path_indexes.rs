@@ -24,7 +24,7 @@ use common::call;
 
 async fn has_index(db: &Db, name: &str) -> bool {
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite { pool, .. } => {
             sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?",
             )
@@ -54,7 +54,7 @@ async fn plan(db: &Db) -> String {
     let filter =
         pushdown(document_filter(&query).expect("a filter"), &params).expect("pushed down");
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite { pool, .. } => {
             let sql = to_sqlite(&filter);
             let text = format!(
                 "EXPLAIN QUERY PLAN SELECT body FROM documents WHERE dataset = ? AND ({})",
@@ -170,7 +170,7 @@ async fn frequent_fields_get_indexes(db: Db) {
         indexes::create(&db, &path).await.expect("create");
     }
     let made: i64 = match &db {
-        Db::Sqlite(pool) => sqlx::query_scalar(
+        Db::Sqlite { pool, .. } => sqlx::query_scalar(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'documents_path_%'",
         )
         .fetch_one(pool)

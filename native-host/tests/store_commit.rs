@@ -1,10 +1,13 @@
-//! The store's commit on SQLite and PostgreSQL alike: concurrent writers on
-//! one revision get exactly one winner, a conflicting commit writes nothing,
-//! and the log records each transaction with effects that replay it.
+//! The store's dataset writes on SQLite and PostgreSQL alike: documents are
+//! read under the dataset's write lock, so concurrent writers on one
+//! revision get exactly one winner; a commit that fails writes nothing; an
+//! abandoned write releases the lock; and the log records each transaction
+//! with effects that replay it.
 
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use qanat_core::listen::PreparedCommit;
 use qanat_core::mendoza;
@@ -27,25 +30,33 @@ fn context(transaction_id: &str) -> TransactionContext {
     }
 }
 
-/// Core's commit for `mutations` over what the store holds now.
-async fn prepare(db: &Db, mutations: &Json, transaction_id: &str) -> PreparedCommit {
-    let parsed = parse_mutations(mutations).expect("valid mutations");
-    let current = db
-        .read_documents(DATASET, &required_ids(&parsed))
-        .await
-        .expect("read");
-    let commit = apply_transaction(&parsed, &current, &context(transaction_id))
-        .unwrap_or_else(|e| panic!("core rejected {mutations}: {}", e.to_json()));
-    PreparedCommit::new(
-        &commit,
-        mutations.as_array().map(Vec::as_slice).unwrap_or(&[]),
-    )
+#[derive(Debug)]
+enum Failure {
+    /// Core refused the transaction, with this HTTP status.
+    Refused(u16),
+    Store(StoreError),
 }
 
-async fn run(db: &Db, mutations: Json, transaction_id: &str) -> Result<i64, StoreError> {
-    let prepared = prepare(db, &mutations, transaction_id).await;
+/// Takes the lock, reads, lets core apply `mutations` and commits, as the
+/// dataset writer does.
+async fn run(db: &Db, mutations: Json, transaction_id: &str) -> Result<i64, Failure> {
+    let parsed = parse_mutations(&mutations).expect("valid mutations");
     let list = mutations.as_array().cloned().unwrap_or_default();
-    db.commit(DATASET, &prepared, &list).await
+    let mut locked = db.begin_write(DATASET).await.map_err(Failure::Store)?;
+    let current = locked
+        .read_documents(&required_ids(&parsed))
+        .await
+        .map_err(Failure::Store)?;
+    match apply_transaction(&parsed, &current, &context(transaction_id)) {
+        Ok(commit) => locked
+            .commit(&PreparedCommit::new(&commit, &list), &list)
+            .await
+            .map_err(Failure::Store),
+        Err(e) => {
+            locked.rollback().await;
+            Err(Failure::Refused(e.http_status()))
+        }
+    }
 }
 
 async fn rev_of(db: &Db, id: &str) -> Option<String> {
@@ -54,6 +65,14 @@ async fn rev_of(db: &Db, id: &str) -> Option<String> {
         .expect("read")
         .get(id)
         .and_then(|doc| doc.rev().map(str::to_owned))
+}
+
+async fn value_of(db: &Db, id: &str) -> Json {
+    db.read_documents(DATASET, &[id.to_owned()])
+        .await
+        .expect("read")
+        .get(id)
+        .map_or(Json::Null, |doc| doc.to_value())
 }
 
 async fn one_winner_per_revision(db: Db) {
@@ -72,33 +91,24 @@ async fn one_winner_per_revision(db: Db) {
             let barrier = barrier.clone();
             tokio::spawn(async move {
                 let rev = rev_of(&db, "counter").await.expect("counter exists");
+                // Every writer has seen the same revision before any commits.
+                barrier.wait().await;
                 let mutations =
                     json!([{"patch": {"id": "counter", "ifRevisionID": rev, "inc": {"n": 1}}}]);
-                let prepared = prepare(&db, &mutations, &format!("tx-{round}-{writer}")).await;
-                // Every writer has read the same revision before any commits.
-                barrier.wait().await;
-                let list = mutations.as_array().cloned().unwrap_or_default();
-                db.commit(DATASET, &prepared, &list).await
+                run(&db, mutations, &format!("tx-{round}-{writer}")).await
             })
         });
         let mut winners = 0;
         for task in tasks.collect::<Vec<_>>() {
             match task.await.expect("writer task") {
                 Ok(_) => winners += 1,
-                Err(StoreError::Conflict { id }) => assert_eq!(id, "counter"),
-                Err(e) => panic!("round {round}: unexpected error {e}"),
+                Err(Failure::Refused(status)) => assert_eq!(status, 409),
+                Err(e) => panic!("round {round}: unexpected error {e:?}"),
             }
         }
         assert_eq!(winners, 1, "round {round}: exactly one writer wins");
     }
-    let counter = db
-        .read_documents(DATASET, &["counter".to_owned()])
-        .await
-        .expect("read");
-    assert_eq!(
-        counter.get("counter").map(|d| d.to_value()["n"].clone()),
-        Some(json!(ROUNDS))
-    );
+    assert_eq!(value_of(&db, "counter").await["n"], json!(ROUNDS));
     let log = db.transactions_after(DATASET, 0, 100).await.expect("log");
     let seqs: Vec<i64> = log.iter().map(|t| t.seq).collect();
     assert_eq!(seqs, (1..=ROUNDS as i64 + 1).collect::<Vec<_>>());
@@ -108,62 +118,94 @@ async fn one_winner_per_revision(db: Db) {
     );
 }
 
-/// A transaction whose second document conflicts leaves the first unwritten
-/// and the log untouched.
+/// A commit whose log entry cannot be written (its transaction id is taken)
+/// leaves its documents unwritten too.
 async fn all_or_nothing(db: Db) {
     run(
         &db,
         json!([{"create": {"_id": "b", "_type": "t", "v": 1}}]),
-        "tx-b1",
+        "tx-1",
     )
     .await
     .expect("create b");
-    // Prepared against b at tx-b1 ...
-    let mutations = json!([
-        {"create": {"_id": "a", "_type": "t"}},
-        {"patch": {"id": "b", "set": {"v": 3}}}
-    ]);
-    let stale = prepare(&db, &mutations, "tx-ab").await;
-    // ... but b moves on before it commits.
+    let again = run(
+        &db,
+        json!([
+            {"create": {"_id": "a", "_type": "t"}},
+            {"patch": {"id": "b", "set": {"v": 2}}},
+            {"delete": {"id": "b"}}
+        ]),
+        "tx-1",
+    )
+    .await;
+    assert!(
+        matches!(again, Err(Failure::Store(StoreError::Sqlx(_)))),
+        "a duplicate transaction id is refused by the store: {again:?}"
+    );
+    assert_eq!(value_of(&db, "a").await, Json::Null, "a was created");
+    assert_eq!(value_of(&db, "b").await["v"], json!(1), "b was changed");
+    assert_eq!(db.last_seq(DATASET).await.expect("last seq"), 1);
+    // The failed write released the lock: the next one goes through.
+    run(&db, json!([{"create": {"_id": "a", "_type": "t"}}]), "tx-2")
+        .await
+        .expect("create a");
+    assert_eq!(db.last_seq(DATASET).await.expect("last seq"), 2);
+}
+
+/// A second writer waits for the lock and then reads what the first
+/// committed; a write abandoned without commit writes nothing and frees it.
+async fn lock_orders_writers(db: Db) {
     run(
         &db,
-        json!([{"patch": {"id": "b", "set": {"v": 2}}}]),
-        "tx-b2",
+        json!([{"create": {"_id": "c", "_type": "t", "n": 1}}]),
+        "tx-c1",
     )
     .await
-    .expect("patch b");
-    let list = mutations.as_array().cloned().unwrap_or_default();
-    match db.commit(DATASET, &stale, &list).await {
-        Err(StoreError::Conflict { id }) => assert_eq!(id, "b"),
-        other => panic!("expected a conflict on b, got {other:?}"),
-    }
-    let stored = db
-        .read_documents(DATASET, &["a".to_owned(), "b".to_owned()])
-        .await
-        .expect("read");
-    assert!(!stored.contains_key("a"), "the created document was kept");
+    .expect("create c");
+    let mut first = db.begin_write(DATASET).await.expect("first lock");
+    let c = first.read_documents(&["c".to_owned()]).await.expect("read");
     assert_eq!(
-        stored.get("b").map(|d| d.to_value()["v"].clone()),
-        Some(json!(2))
-    );
-    assert_eq!(db.last_seq(DATASET).await.expect("last seq"), 2);
-    assert_eq!(
-        db.transaction_seq(DATASET, "tx-ab").await.expect("seq"),
-        None
+        c.get("c").map(|d| d.to_value()["n"].clone()),
+        Some(json!(1))
     );
 
-    // A create of an id someone else created meanwhile conflicts too.
-    let create = json!([{"create": {"_id": "c", "_type": "t"}}]);
-    let first = prepare(&db, &create, "tx-c1").await;
-    let second = prepare(&db, &create, "tx-c2").await;
-    let list = create.as_array().cloned().unwrap_or_default();
-    db.commit(DATASET, &first, &list)
+    let second = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let mut locked = db.begin_write(DATASET).await.expect("second lock");
+            let seen = locked
+                .read_documents(&["c".to_owned()])
+                .await
+                .expect("read");
+            locked.rollback().await;
+            seen.get("c").map(|d| d.to_value()["n"].clone())
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the second writer did not wait");
+    let mutations = json!([{"patch": {"id": "c", "set": {"n": 2}}}]);
+    let parsed = parse_mutations(&mutations).expect("valid");
+    let list = mutations.as_array().cloned().unwrap_or_default();
+    let commit = apply_transaction(&parsed, &c, &context("tx-c2")).expect("core");
+    first
+        .commit(&PreparedCommit::new(&commit, &list), &list)
         .await
-        .expect("first create");
-    assert!(matches!(
-        db.commit(DATASET, &second, &list).await,
-        Err(StoreError::Conflict { .. })
-    ));
+        .expect("commit");
+    let seen = tokio::time::timeout(Duration::from_secs(10), second)
+        .await
+        .expect("the second writer got the lock")
+        .expect("second task");
+    assert_eq!(seen, Some(json!(2)), "the second writer read a stale c");
+
+    // Abandoned: dropped holding the lock, as a cancelled task would.
+    let abandoned = db.begin_write(DATASET).await.expect("lock");
+    drop(abandoned);
+    let next = tokio::time::timeout(Duration::from_secs(10), db.begin_write(DATASET))
+        .await
+        .expect("the abandoned lock was released")
+        .expect("lock");
+    next.rollback().await;
+    assert_eq!(value_of(&db, "c").await["n"], json!(2));
 }
 
 /// The log's effects, applied in order, rebuild each document; another
@@ -238,6 +280,20 @@ async fn sqlite_commit_is_all_or_nothing() {
 async fn postgres_commit_is_all_or_nothing() {
     let store = common::postgres().await;
     all_or_nothing(store.db.clone()).await;
+    store.finish().await;
+}
+
+#[tokio::test]
+async fn sqlite_lock_orders_writers() {
+    let store = common::sqlite().await;
+    lock_orders_writers(store.db.clone()).await;
+    store.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_lock_orders_writers() {
+    let store = common::postgres().await;
+    lock_orders_writers(store.db.clone()).await;
     store.finish().await;
 }
 

@@ -99,13 +99,12 @@ async fn load(db: &Db) -> Vec<Json> {
         seed: 1,
     };
     let commit = apply_transaction(&parsed, &Default::default(), &ctx).expect("commit");
-    db.commit(
-        DATASET,
-        &PreparedCommit::new(&commit, &mutations),
-        &mutations,
-    )
-    .await
-    .expect("store");
+    db.begin_write(DATASET)
+        .await
+        .expect("lock")
+        .commit(&PreparedCommit::new(&commit, &mutations), &mutations)
+        .await
+        .expect("store");
     commit
         .changes
         .iter()

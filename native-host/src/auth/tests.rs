@@ -154,7 +154,7 @@ async fn a_robot_token_acts_with_its_role() {
     assert_eq!(me["role"], "viewer");
     // Only the hash is stored.
     let stored: Vec<(String,)> = match f.db() {
-        Db::Sqlite(pool) => sqlx::query_as("SELECT token_sha256 FROM tokens")
+        Db::Sqlite { pool, .. } => sqlx::query_as("SELECT token_sha256 FROM tokens")
             .fetch_all(pool)
             .await
             .expect("tokens"),
@@ -203,7 +203,7 @@ async fn bad_credentials_answer_401_and_no_credentials_are_anonymous() {
 async fn an_expired_token_is_refused_and_use_is_stamped_at_most_once_a_minute() {
     let f = Fixture::new().await;
     let token = f.user_with_token("ada", &["viewer"], "*").await;
-    let Db::Sqlite(pool) = f.db() else {
+    let Db::Sqlite { pool, .. } = f.db() else {
         unreachable!("tests run on SQLite")
     };
     let (status, _) = f.get("/v1/users/me", Some(&token)).await;

@@ -2,7 +2,7 @@
 
 use qanat_core::action::ActionError;
 use qanat_core::grants::PermissionError;
-use qanat_core::mutation::{ErrorKind, MutationError, MutationErrorItem};
+use qanat_core::mutation::MutationError;
 use serde_json::Value as Json;
 
 use crate::error::AppError;
@@ -37,9 +37,6 @@ impl From<WriteError> for AppError {
             WriteError::Action(e) => e.into(),
             WriteError::Permission(e) => e.into(),
             WriteError::Query(body) => sanity(400, body),
-            // Another process changed a document between our read and our
-            // commit: to the client that is a revision conflict like any other.
-            WriteError::Store(StoreError::Conflict { id }) => conflict(&id).into(),
             WriteError::Store(StoreError::Sqlx(e)) => AppError::Database(e),
             WriteError::Store(e) => AppError::Internal(e.to_string()),
             WriteError::WriterStopped => {
@@ -47,17 +44,6 @@ impl From<WriteError> for AppError {
             }
         }
     }
-}
-
-/// The mutation error for a document changed under a transaction.
-pub fn conflict(id: &str) -> MutationError {
-    MutationErrorItem::new(
-        0,
-        ErrorKind::RevisionMismatch,
-        format!("Document by ID \"{id}\" was changed by another transaction; retry the mutation"),
-    )
-    .with_id(id)
-    .into()
 }
 
 /// Store errors reach handlers that read, too; they answer as a write would.

@@ -2,8 +2,9 @@
 //! reads the documents, runs core, checks grants, commits and announces.
 //!
 //! One writer per dataset means core always runs on the state the previous
-//! commit left, so `ifRevisionID` and `create` conflicts are decided by core
-//! itself; the store's revision check only catches other processes.
+//! commit left; the documents are read under the dataset's write lock
+//! ([`DatasetWrite`]), so that holds against other processes too, and
+//! `ifRevisionID` and `create` conflicts are decided by core alone.
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::clock;
 use super::error::WriteError;
 use super::hub::{Announcer, Committed};
-use crate::store::Db;
+use crate::store::{DatasetWrite, Db};
 
 /// One request to change a dataset.
 pub struct Write {
@@ -71,7 +72,7 @@ async fn perform(
     db: &Db,
     dataset: &str,
     commits: &Announcer,
-    write: Write,
+    mut write: Write,
 ) -> Result<Outcome, WriteError> {
     let ctx = TransactionContext {
         transaction_id: write
@@ -83,53 +84,23 @@ async fn perform(
         auto_generate_array_keys: write.auto_generate_array_keys,
         seed: clock::seed(),
     };
-    let (commit, json) = match write.kind {
-        WriteKind::Mutations {
-            mut mutations,
-            json,
-        } => {
-            resolve_queries(db, dataset, &write.grants, &mut mutations).await?;
-            let current = db
-                .read_documents(dataset, &required_ids(&mutations))
-                .await?;
-            let commit =
-                apply_transaction(&mutations, &current, &ctx).map_err(WriteError::Mutation)?;
-            write
-                .grants
-                .check_commit(&commit)
-                .map_err(|e| WriteError::Permission(e.locate(&mutations)))?;
-            (commit, json)
-        }
-        WriteKind::Actions(actions) => {
-            let reads = action::required_reads(&actions);
-            let mut current = db.read_documents(dataset, &reads.ids).await?;
-            if !reads.id_prefixes.is_empty() || !reads.versions_of.is_empty() {
-                let versions: Vec<String> = db
-                    .ids_with_prefix(dataset, "versions.")
-                    .await?
-                    .into_iter()
-                    .filter(|id| reads.wants(id) && !current.contains_key(id))
-                    .collect();
-                current.extend(db.read_documents(dataset, &versions).await?);
-            }
-            let follow_up = reads.follow_up_ids(&current);
-            if !follow_up.is_empty() {
-                current.extend(db.read_documents(dataset, &follow_up).await?);
-            }
-            let done =
-                action::apply_actions(&actions, &current, &ctx).map_err(WriteError::Action)?;
-            write
-                .grants
-                .check_commit(&done.commit)
-                .map_err(|e| WriteError::Permission(e.locate(&done.mutations)))?;
-            (done.commit, done.mutations_json)
+    if let WriteKind::Mutations { mutations, .. } = &mut write.kind {
+        resolve_queries(db, dataset, &write.grants, mutations).await?;
+    }
+    let mut locked = db.begin_write(dataset).await?;
+    let (commit, json) = match decide(&mut locked, &ctx, write.kind, &write.grants).await {
+        Ok(decided) => decided,
+        Err(e) => {
+            locked.rollback().await;
+            return Err(e);
         }
     };
     if write.dry_run || commit.changes.is_empty() {
+        locked.rollback().await;
         return Ok(Outcome { commit, seq: None });
     }
     let prepared = Arc::new(PreparedCommit::new(&commit, &json));
-    let seq = db.commit(dataset, &prepared, &json).await?;
+    let seq = locked.commit(&prepared, &json).await?;
     commits
         .announce(
             seq,
@@ -143,6 +114,50 @@ async fn perform(
         commit,
         seq: Some(seq),
     })
+}
+
+/// Core's commit for `kind` over the documents as the lock found them, and
+/// the mutations to log with it, if the caller's grants allow it.
+async fn decide(
+    locked: &mut DatasetWrite,
+    ctx: &TransactionContext,
+    kind: WriteKind,
+    grants: &Grants,
+) -> Result<(Commit, Vec<Json>), WriteError> {
+    match kind {
+        WriteKind::Mutations { mutations, json } => {
+            let current = locked.read_documents(&required_ids(&mutations)).await?;
+            let commit =
+                apply_transaction(&mutations, &current, ctx).map_err(WriteError::Mutation)?;
+            grants
+                .check_commit(&commit)
+                .map_err(|e| WriteError::Permission(e.locate(&mutations)))?;
+            Ok((commit, json))
+        }
+        WriteKind::Actions(actions) => {
+            let reads = action::required_reads(&actions);
+            let mut current = locked.read_documents(&reads.ids).await?;
+            if !reads.id_prefixes.is_empty() || !reads.versions_of.is_empty() {
+                let versions: Vec<String> = locked
+                    .ids_with_prefix("versions.")
+                    .await?
+                    .into_iter()
+                    .filter(|id| reads.wants(id) && !current.contains_key(id))
+                    .collect();
+                current.extend(locked.read_documents(&versions).await?);
+            }
+            let follow_up = reads.follow_up_ids(&current);
+            if !follow_up.is_empty() {
+                current.extend(locked.read_documents(&follow_up).await?);
+            }
+            let done =
+                action::apply_actions(&actions, &current, ctx).map_err(WriteError::Action)?;
+            grants
+                .check_commit(&done.commit)
+                .map_err(|e| WriteError::Permission(e.locate(&done.mutations)))?;
+            Ok((done.commit, done.mutations_json))
+        }
+    }
 }
 
 /// Replaces each `delete`/`patch` by query with the ids of the documents its

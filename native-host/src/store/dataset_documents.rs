@@ -17,7 +17,7 @@ impl Db {
     /// Core's GROQ [`Store`] over `dataset`.
     pub fn documents<'a>(&'a self, dataset: &'a str) -> DatasetDocuments<'a> {
         match self {
-            Db::Sqlite(pool) => DatasetDocuments::Sqlite(SqliteDocuments { pool, dataset }),
+            Db::Sqlite { pool, .. } => DatasetDocuments::Sqlite(SqliteDocuments { pool, dataset }),
             Db::Postgres(pool) => DatasetDocuments::Postgres(PgDocuments { pool, dataset }),
         }
     }

@@ -14,7 +14,7 @@ use super::Db;
 macro_rules! on_pool {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            Db::Sqlite($pool) => $body,
+            Db::Sqlite { pool: $pool, .. } => $body,
             Db::Postgres($pool) => $body,
         }
     };

@@ -81,7 +81,7 @@ pub fn index_name(path: &FieldPath) -> String {
 pub async fn create(db: &Db, path: &FieldPath) -> Result<bool, sqlx::Error> {
     let name = index_name(path);
     let (catalog, create) = match db {
-        Db::Sqlite(_) => (
+        Db::Sqlite { .. } => (
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE $1",
             format!(
                 "CREATE INDEX IF NOT EXISTS {name} ON documents (dataset, {})",
@@ -106,11 +106,36 @@ pub async fn create(db: &Db, path: &FieldPath) -> Result<bool, sqlx::Error> {
             return Ok(false);
         }
         sqlx::raw_sql(&create).execute(pool).await?;
-        // Without fresh statistics SQLite prefers an index it already knows
-        // (`documents_by_type`) to the new, far more selective one.
-        sqlx::raw_sql("ANALYZE documents").execute(pool).await?;
     });
+    analyze(db).await?;
     Ok(true)
+}
+
+/// Without fresh statistics SQLite prefers an index it already knows
+/// (`documents_by_type`) to the new, far more selective one.
+///
+/// SQLite keeps only the per-index row counts (`sqlite_stat1`), not the
+/// value samples (`sqlite_stat4`): with samples, every cached statement
+/// that binds a value compared with an indexed column is compiled again
+/// each time the value changes, which costs a dataset write more than its
+/// statements do. The counts alone pick the selective index.
+async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite { pool, .. } => {
+            // One transaction: other connections reload the statistics
+            // when it commits, and never see the samples.
+            let mut tx = pool.begin().await?;
+            sqlx::query("ANALYZE documents").execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sqlite_stat4")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        }
+        Db::Postgres(pool) => {
+            sqlx::raw_sql("ANALYZE documents").execute(pool).await?;
+            Ok(())
+        }
+    }
 }
 
 /// A GROQ store whose pushed-down filters are counted by [`PathIndexes`].

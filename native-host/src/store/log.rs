@@ -167,7 +167,7 @@ fn log_sql(db: &Db, query: &LogQuery) -> String {
     // A list is bound as one JSON array whatever its length: D1 and SQLite
     // cap the number of parameters.
     let in_list = |p: String| match db {
-        Db::Sqlite(_) => format!("IN (SELECT value FROM json_each({p}))"),
+        Db::Sqlite { .. } => format!("IN (SELECT value FROM json_each({p}))"),
         Db::Postgres(_) => format!("IN (SELECT jsonb_array_elements_text(CAST({p} AS jsonb)))"),
     };
     if query.authors.is_some() {

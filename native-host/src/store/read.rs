@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use qanat_core::document::{Document, DocumentId};
-use sqlx::Row;
 
+use super::conn::Conn;
 use super::{identity::on_pool, sqlite::StoreError, Db};
 
 impl Db {
@@ -15,77 +15,112 @@ impl Db {
         dataset: &str,
         ids: &[String],
     ) -> Result<HashMap<String, Document>, StoreError> {
-        let rows: Vec<String> = match self {
-            Db::Sqlite(pool) => {
-                // One JSON array parameter however many ids: D1 binds at most 100.
-                let list = serde_json::Value::from(ids.to_vec()).to_string();
-                sqlx::query(
-                    "SELECT body FROM documents WHERE dataset = ? \
-                     AND id IN (SELECT value FROM json_each(?))",
-                )
-                .bind(dataset)
-                .bind(list)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|row| row.try_get("body"))
-                .collect::<Result<_, _>>()?
-            }
-            Db::Postgres(pool) => sqlx::query(
-                "SELECT body::text AS body FROM documents WHERE dataset = $1 AND id = ANY($2)",
-            )
-            .bind(dataset)
-            .bind(ids)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| row.try_get("body"))
-            .collect::<Result<_, _>>()?,
-        };
-        rows.into_iter()
-            .map(|body| {
-                let doc = serde_json::from_str(&body)
-                    .ok()
-                    .and_then(Document::from_stored)
-                    .ok_or_else(|| StoreError::Corrupt(format!("a stored body: {body}")))?;
-                Ok((doc.id().to_owned(), doc))
-            })
-            .collect()
+        read_documents(self.acquire().await?.conn(), dataset, ids).await
     }
-}
 
-impl Db {
     /// Every stored id of `dataset` that starts with `prefix`.
     pub async fn ids_with_prefix(
         &self,
         dataset: &str,
         prefix: &str,
     ) -> Result<Vec<String>, StoreError> {
-        // `substr` rather than LIKE: ids may hold `_` and `%`, and substr
-        // means the same in both dialects.
-        Ok(match self {
-            Db::Sqlite(pool) => {
-                sqlx::query_scalar(
-                    "SELECT id FROM documents WHERE dataset = ? AND substr(id, 1, ?) = ?",
-                )
-                .bind(dataset)
-                .bind(prefix.chars().count() as i64)
-                .bind(prefix)
-                .fetch_all(pool)
-                .await?
-            }
-            Db::Postgres(pool) => {
-                sqlx::query_scalar(
-                    "SELECT id FROM documents WHERE dataset = $1 AND substr(id, 1, $2) = $3",
-                )
-                .bind(dataset)
-                .bind(prefix.chars().count() as i32)
-                .bind(prefix)
-                .fetch_all(pool)
-                .await?
-            }
-        })
+        ids_with_prefix(self.acquire().await?.conn(), dataset, prefix).await
     }
+}
+
+/// The bodies of the listed ids (one JSON array parameter however many:
+/// D1 binds at most 100), for SQLite; PostgreSQL binds a text array.
+pub(super) const SQLITE_READ: &str =
+    "SELECT body FROM documents WHERE dataset = ?1 AND id IN (SELECT value FROM json_each(?2))";
+const POSTGRES_READ: &str = "SELECT body::text FROM documents WHERE dataset = $1 AND id = ANY($2)";
+
+/// Every id with a prefix. `substr` rather than LIKE: ids may hold `_` and
+/// `%`, and substr means the same in both dialects. The length is bound as
+/// text and cast, so one statement serves both (SQLite binds i64,
+/// PostgreSQL wants int4).
+pub(super) const IDS_WITH_PREFIX: &str =
+    "SELECT id FROM documents WHERE dataset = $1 AND substr(id, 1, CAST($2 AS INTEGER)) = $3";
+
+/// [`Db::read_documents`] on one connection.
+pub(super) async fn read_documents(
+    conn: Conn<'_>,
+    dataset: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Document>, StoreError> {
+    read_documents_with(conn, SQLITE_READ, dataset, ids).await
+}
+
+/// [`read_documents`], with `sqlite_read` the statement SQLite runs (which
+/// may begin with other statements of no parameters).
+pub(super) async fn read_documents_with(
+    conn: Conn<'_>,
+    sqlite_read: &str,
+    dataset: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Document>, StoreError> {
+    let bodies: Vec<String> = match conn {
+        Conn::Sqlite(conn) => {
+            sqlx::query_scalar(sqlite_read)
+                .bind(dataset)
+                .bind(serde_json::Value::from(ids.to_vec()).to_string())
+                .fetch_all(conn)
+                .await?
+        }
+        Conn::Postgres(conn) => {
+            sqlx::query_scalar(POSTGRES_READ)
+                .bind(dataset)
+                .bind(ids)
+                .fetch_all(conn)
+                .await?
+        }
+    };
+    bodies
+        .into_iter()
+        .map(|body| {
+            let doc = serde_json::from_str(&body)
+                .ok()
+                .and_then(Document::from_stored)
+                .ok_or_else(|| StoreError::Corrupt(format!("a stored body: {body}")))?;
+            Ok((doc.id().to_owned(), doc))
+        })
+        .collect()
+}
+
+/// [`Db::ids_with_prefix`] on one connection.
+pub(super) async fn ids_with_prefix(
+    conn: Conn<'_>,
+    dataset: &str,
+    prefix: &str,
+) -> Result<Vec<String>, StoreError> {
+    ids_with_prefix_with(conn, IDS_WITH_PREFIX, dataset, prefix).await
+}
+
+/// [`ids_with_prefix`], with `sqlite_select` as in [`read_documents_with`].
+pub(super) async fn ids_with_prefix_with(
+    conn: Conn<'_>,
+    sqlite_select: &str,
+    dataset: &str,
+    prefix: &str,
+) -> Result<Vec<String>, StoreError> {
+    let length = prefix.chars().count().to_string();
+    Ok(match conn {
+        Conn::Sqlite(c) => {
+            sqlx::query_scalar(sqlite_select)
+                .bind(dataset)
+                .bind(&length)
+                .bind(prefix)
+                .fetch_all(c)
+                .await?
+        }
+        Conn::Postgres(c) => {
+            sqlx::query_scalar(IDS_WITH_PREFIX)
+                .bind(dataset)
+                .bind(&length)
+                .bind(prefix)
+                .fetch_all(c)
+                .await?
+        }
+    })
 }
 
 impl Db {

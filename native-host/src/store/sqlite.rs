@@ -46,9 +46,6 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
-    /// A transaction's document was changed by another since it was read.
-    #[error("the document {id} was changed by another transaction")]
-    Conflict { id: String },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("migration {name} failed: {source}")]
@@ -62,8 +59,9 @@ pub enum StoreError {
 }
 
 /// Opens (creating if needed) `<data_dir>/qanat.sqlite` and applies every
-/// migration it has not seen yet.
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
+/// migration it has not seen yet. Returns the readers' pool and the
+/// writer's (see [`Db::Sqlite`](super::Db::Sqlite)).
+pub async fn open(data_dir: &Path) -> Result<(SqlitePool, SqlitePool), StoreError> {
     std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
         path: data_dir.display().to_string(),
         source,
@@ -80,16 +78,26 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
         // D1 always enforces foreign keys; SQLite only when asked.
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    let opened = |source| StoreError::Open {
+        path: path.display().to_string(),
+        source,
+    };
+    // A file connection does not die by itself: testing each one before
+    // use would only cost a call to its thread.
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
+        .connect_with(options.clone())
+        .await
+        .map_err(opened)?;
+    migrate(&pool).await?;
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .test_before_acquire(false)
         .connect_with(options)
         .await
-        .map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
-    migrate(&pool).await?;
-    Ok(pool)
+        .map_err(opened)?;
+    Ok((pool, writer))
 }
 
 /// A private in-memory database with the schema applied, for tests.
@@ -233,16 +241,17 @@ mod tests {
     async fn reopening_a_file_keeps_its_data() {
         let dir = std::env::temp_dir().join(format!("qanat-sqlite-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let pool = open(&dir).await.expect("first open");
+        let (pool, writer) = open(&dir).await.expect("first open");
         sqlx::query(
             "INSERT INTO datasets (name, created_at) VALUES ('production', '2024-01-01T00:00:00Z')",
         )
-        .execute(&pool)
+        .execute(&writer)
         .await
         .expect("insert");
         pool.close().await;
+        writer.close().await;
 
-        let pool = open(&dir).await.expect("second open");
+        let (pool, writer) = open(&dir).await.expect("second open");
         let acl: String =
             sqlx::query_scalar("SELECT acl_mode FROM datasets WHERE name = 'production'")
                 .fetch_one(&pool)
@@ -250,6 +259,7 @@ mod tests {
                 .expect("select");
         assert_eq!(acl, "public");
         pool.close().await;
+        writer.close().await;
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 

@@ -19,7 +19,7 @@ use super::progress::Progress;
 use super::TransferError;
 use crate::cli::ImportArgs;
 use crate::dataset::clock;
-use crate::store::Db;
+use crate::store::{DatasetWrite, Db};
 
 /// What an import does with a document whose id is already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,25 +110,31 @@ pub async fn import(
     let mut summary = Summary::default();
     for batch in lines.chunks(batch_size.clamp(1, qanat_core::limits::MAX_MUTATIONS)) {
         let ids: Vec<String> = batch.iter().map(|line| id(&line.document)).collect();
-        let stored = db.read_documents(dataset, &ids).await?;
+        // Read under the lock, so what is skipped or replaced is what is
+        // there. An error drops the lock, and with it the transaction.
+        let mut locked = db.begin_write(dataset).await?;
+        let stored = locked.read_documents(&ids).await?;
         let todo: Vec<&Line> = batch
             .iter()
             .filter(|line| needs_write(&line.document, stored.get(&id(&line.document)), mode))
             .collect();
         summary.documents += batch.len();
         summary.skipped += batch.len() - todo.len();
-        if let Some(first) = todo.first() {
-            write(db, dataset, &todo, &stored, mode)
-                .await
-                .map_err(|e| match e {
-                    WriteFailure::Refused(message) => TransferError::Refused {
-                        line: first.number,
-                        message,
-                    },
-                    WriteFailure::Store(e) => e,
-                })?;
-            summary.written += todo.len();
-            summary.transactions += 1;
+        match todo.first() {
+            Some(first) => {
+                write(locked, &todo, &stored, mode)
+                    .await
+                    .map_err(|e| match e {
+                        WriteFailure::Refused(message) => TransferError::Refused {
+                            line: first.number,
+                            message,
+                        },
+                        WriteFailure::Store(e) => e,
+                    })?;
+                summary.written += todo.len();
+                summary.transactions += 1;
+            }
+            None => locked.rollback().await,
         }
         progress.update(summary.documents);
     }
@@ -141,8 +147,7 @@ enum WriteFailure {
 }
 
 async fn write(
-    db: &Db,
-    dataset: &str,
+    locked: DatasetWrite,
     todo: &[&Line],
     stored: &HashMap<String, Document>,
     mode: Mode,
@@ -163,7 +168,8 @@ async fn write(
     };
     let commit = apply_transaction(&mutations, stored, &ctx)
         .map_err(|e| WriteFailure::Refused(e.to_string()))?;
-    db.commit(dataset, &PreparedCommit::new(&commit, &json), &json)
+    locked
+        .commit(&PreparedCommit::new(&commit, &json), &json)
         .await
         .map_err(|e| WriteFailure::Store(e.into()))?;
     Ok(())

@@ -1,0 +1,118 @@
+//! What a commit writes to the store, as SQL parameters, and the SQLite
+//! statements (D1's dialect) that write it.
+//!
+//! Every list travels as one JSON parameter: a statement's text is then the
+//! same whatever the transaction's size (hosts cache one prepared statement),
+//! and D1's limit of 100 bound parameters is never reached.
+//!
+//! The statements decide nothing: core has already applied the transaction,
+//! and the host holds the dataset's write lock from before its reads until
+//! after these run, so there is nothing left to check.
+
+use serde_json::{json, Map, Value as Json};
+
+use crate::listen::PreparedCommit;
+
+/// A commit's rows, as the parameters `?2`…`?9` of [`SQLITE_COMMIT`]
+/// (`?1` is the dataset); see [`CommitRows::params`].
+#[derive(Debug)]
+pub struct CommitRows {
+    /// `[{id, type, rev, createdAt, updatedAt, body}]` for every document
+    /// the commit leaves in place; `body` is the document as JSON text.
+    pub documents: String,
+    /// `[id]` of every document it deletes.
+    pub deleted: String,
+    /// `[{id, previousRev, resultRev}]` of every document it touched.
+    pub touched: String,
+    pub transaction_id: String,
+    pub timestamp: String,
+    /// `None` for a write no user made (an operator's import).
+    pub author: Option<String>,
+    /// The transaction's mutations as the client sent them (or as its
+    /// actions lowered to), a JSON array.
+    pub mutations: String,
+    /// `{id: {apply, revert}}`: mendoza effects per document.
+    pub effects: String,
+}
+
+impl CommitRows {
+    pub fn new(commit: &PreparedCommit, mutations: &[Json]) -> CommitRows {
+        let mut documents = Vec::new();
+        let mut deleted = Vec::new();
+        let mut touched = Vec::with_capacity(commit.changes.len());
+        let mut effects = Map::new();
+        for change in &commit.changes {
+            match &change.after {
+                Some(after) => documents.push(json!({
+                    "id": change.id,
+                    "type": after.json.get("_type").and_then(Json::as_str).unwrap_or_default(),
+                    "rev": after.rev,
+                    "createdAt": system_time(&after.json, "_createdAt", &commit.timestamp),
+                    "updatedAt": system_time(&after.json, "_updatedAt", &commit.timestamp),
+                    "body": after.json.to_string(),
+                })),
+                None => deleted.push(Json::from(change.id.as_str())),
+            }
+            touched.push(json!({
+                "id": change.id,
+                "previousRev": change.before.as_ref().and_then(|s| s.rev.as_deref()),
+                "resultRev": change.after.as_ref().and_then(|s| s.rev.as_deref()),
+            }));
+            let e = change.effects();
+            effects.insert(
+                change.id.clone(),
+                json!({"apply": e.apply, "revert": e.revert}),
+            );
+        }
+        CommitRows {
+            documents: Json::Array(documents).to_string(),
+            deleted: Json::Array(deleted).to_string(),
+            touched: Json::Array(touched).to_string(),
+            transaction_id: commit.transaction_id.clone(),
+            timestamp: commit.timestamp.clone(),
+            author: Some(commit.identity.clone()).filter(|i| !i.is_empty()),
+            mutations: Json::from(mutations.to_vec()).to_string(),
+            effects: Json::Object(effects).to_string(),
+        }
+    }
+
+    /// The values of `?1`…`?9`, in order.
+    pub fn params<'a>(&'a self, dataset: &'a str) -> [Option<&'a str>; 9] {
+        [
+            Some(dataset),
+            Some(&self.documents),
+            Some(&self.deleted),
+            Some(&self.touched),
+            Some(&self.transaction_id),
+            Some(&self.timestamp),
+            self.author.as_deref(),
+            Some(&self.mutations),
+            Some(&self.effects),
+        ]
+    }
+}
+
+/// `_createdAt`/`_updatedAt` for their columns; a document without one (core
+/// always sets both) is dated by its transaction.
+fn system_time<'a>(doc: &'a Json, key: &str, timestamp: &'a str) -> &'a str {
+    doc.get(key).and_then(Json::as_str).unwrap_or(timestamp)
+}
+
+/// The statements that write [`CommitRows`], in order, to run inside the
+/// dataset's write lock. The log entry takes the next `seq` of the dataset
+/// and returns it (the only row the statements produce).
+pub const SQLITE_COMMIT: [&str; 4] = [
+    // `WHERE true` tells SQLite's parser the SELECT ends before ON CONFLICT.
+    "INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) \
+     SELECT ?1, value ->> 'id', value ->> 'type', value ->> 'rev', value ->> 'createdAt', \
+     value ->> 'updatedAt', value ->> 'body' FROM json_each(?2) WHERE true \
+     ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, rev = excluded.rev, \
+     created_at = excluded.created_at, updated_at = excluded.updated_at, body = excluded.body",
+    "DELETE FROM documents WHERE dataset = ?1 AND id IN (SELECT value FROM json_each(?3))",
+    "INSERT INTO transactions (dataset, seq, id, timestamp, author, mutations, effects) \
+     SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?5, ?6, ?7, ?8, ?9 FROM transactions WHERE dataset = ?1 \
+     RETURNING seq",
+    "INSERT INTO transaction_documents (dataset, seq, doc_id, previous_rev, result_rev) \
+     SELECT ?1, (SELECT MAX(seq) FROM transactions WHERE dataset = ?1), value ->> 'id', \
+     value ->> 'previousRev', value ->> 'resultRev' FROM json_each(?4)",
+];
