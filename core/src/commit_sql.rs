@@ -116,3 +116,84 @@ pub const SQLITE_COMMIT: [&str; 4] = [
      SELECT ?1, (SELECT MAX(seq) FROM transactions WHERE dataset = ?1), value ->> 'id', \
      value ->> 'previousRev', value ->> 'resultRev' FROM json_each(?4)",
 ];
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value as Json};
+
+    use super::*;
+    use crate::mendoza;
+    use crate::mutation::{apply_transaction, parse_mutations, TransactionContext};
+
+    fn rows(before: &[Json], mutations: Json, identity: &str) -> CommitRows {
+        let ctx = TransactionContext {
+            transaction_id: "tx-1".to_owned(),
+            now: "2026-02-03T04:05:06.789Z".to_owned(),
+            identity: identity.to_owned(),
+            auto_generate_array_keys: false,
+            seed: 3,
+        };
+        let current = before
+            .iter()
+            .filter_map(|doc| crate::document::Document::from_stored(doc.clone()))
+            .map(|doc| (doc.id().to_owned(), doc))
+            .collect();
+        let parsed = parse_mutations(&mutations).expect("valid mutations");
+        let commit = apply_transaction(&parsed, &current, &ctx).expect("applies");
+        let list = mutations.as_array().cloned().unwrap_or_default();
+        CommitRows::new(&PreparedCommit::new(&commit, &list), &list)
+    }
+
+    fn parsed(text: &str) -> Json {
+        serde_json::from_str(text).expect("JSON")
+    }
+
+    #[test]
+    fn a_commit_becomes_rows_and_effects() {
+        let old = json!({"_id": "b", "_type": "t", "_rev": "r0", "_createdAt": "2020-01-01T00:00:00Z",
+                         "_updatedAt": "2020-01-01T00:00:00Z", "v": 1});
+        let rows = rows(
+            std::slice::from_ref(&old),
+            json!([{"create": {"_id": "a", "_type": "post", "title": "سلام"}}, {"delete": {"id": "b"}}]),
+            "p-editor",
+        );
+        let documents = parsed(&rows.documents);
+        assert_eq!(documents.as_array().map(Vec::len), Some(1));
+        let a = &documents[0];
+        assert_eq!(
+            (a["id"].as_str(), a["type"].as_str()),
+            (Some("a"), Some("post"))
+        );
+        assert_eq!(a["createdAt"], json!("2026-02-03T04:05:06.789Z"));
+        let body = parsed(a["body"].as_str().expect("body is JSON text"));
+        assert_eq!(body["title"], json!("سلام"));
+        assert_eq!(body["_rev"], a["rev"]);
+        assert_eq!(parsed(&rows.deleted), json!(["b"]));
+        assert_eq!(
+            parsed(&rows.touched),
+            json!([
+                {"id": "a", "previousRev": null, "resultRev": a["rev"]},
+                {"id": "b", "previousRev": "r0", "resultRev": null}
+            ])
+        );
+        // The effects rebuild each document from its previous state, and back.
+        let effects = parsed(&rows.effects);
+        let made = mendoza::apply(&Json::Null, &effects["a"]["apply"]).expect("apply");
+        assert_eq!(made, body);
+        let restored = mendoza::apply(&Json::Null, &effects["b"]["revert"]).expect("revert");
+        assert_eq!(restored, old);
+        assert_eq!(rows.author.as_deref(), Some("p-editor"));
+        let params = rows.params("production");
+        assert_eq!(params[0], Some("production"));
+        assert_eq!(params[4], Some("tx-1"));
+        assert_eq!(params[5], Some("2026-02-03T04:05:06.789Z"));
+    }
+
+    #[test]
+    fn an_operators_write_has_no_author() {
+        let rows = rows(&[], json!([{"create": {"_id": "x", "_type": "t"}}]), "");
+        assert_eq!(rows.author, None);
+        assert_eq!(rows.params("d")[6], None);
+        assert_eq!(parsed(&rows.deleted), json!([]));
+    }
+}

@@ -87,7 +87,16 @@ async fn main() {
         start.elapsed().as_secs_f64()
     );
     query::run(&state, &grants, args.iterations).await;
-    mutations::run(&state, &grants, args.transactions).await;
+    // On a runtime worker, as a request handler runs (the main thread would
+    // wake the dataset's writer from outside the runtime).
+    let transactions = args.transactions;
+    let measured = tokio::spawn({
+        let (state, grants) = (state.clone(), grants.clone());
+        async move { mutations::run(&state, &grants, transactions).await }
+    });
+    if let Err(e) = measured.await {
+        std::panic::resume_unwind(e.into_panic());
+    }
     if args.listeners > 0 {
         fanout::run(&state, &grants, args.listeners, args.rounds).await;
     }
