@@ -6,8 +6,8 @@
 # skips what is already there.
 #
 # Steps: toolchain, PostgreSQL, Node packages, rustfmt, clippy, building the
-# tests, core's wasm build and its import check, the Rust test suites
-# (nextest), doc tests.
+# tests, core's wasm build and its import check, the host benchmark at toy
+# size, the Rust test suites (nextest), doc tests.
 #
 # Environment:
 #   CI=true            also sets CARGO_INCREMENTAL=0
@@ -168,6 +168,20 @@ fi
 section "core for wasm32-unknown-unknown: build, then check it imports nothing"
 cargo build -p qanat-core --target wasm32-unknown-unknown --release
 "$CHECKER" "$TARGET_DIR/wasm32-unknown-unknown/release/qanat_core.wasm"
+
+# ---------------------------------------------------------------------------
+section "Host benchmark at toy size: its own checks, not its timings"
+# The benchmark compares Qanat's query results with the raw SQL's and waits
+# for every listener to receive every event; run small, on SQLite and on a
+# scratch PostgreSQL database, so those checks cannot rot.
+cargo build -q -p qanat-host --example host_bench
+BENCH_ARGS=(--docs 300 --iterations 5 --transactions 40 --listeners 40 --rounds 5)
+"$TARGET_DIR/debug/examples/host_bench" "${BENCH_ARGS[@]}"
+as_postgres dropdb -p "$PG_PORT" --if-exists qanat_bench_smoke
+as_postgres createdb -p "$PG_PORT" -O qanat qanat_bench_smoke
+"$TARGET_DIR/debug/examples/host_bench" "${BENCH_ARGS[@]}" \
+    --database-url "postgres://qanat:qanat@127.0.0.1:${PG_PORT}/qanat_bench_smoke"
+as_postgres dropdb -p "$PG_PORT" qanat_bench_smoke
 
 # ---------------------------------------------------------------------------
 section "Rust tests"
