@@ -143,7 +143,10 @@ async fn bad_input_gets_sanity_errors_and_the_server_stays_up() {
         ),
         (
             "GET",
-            format!("{V}/query/production?query={}", encode(&slow_query)),
+            format!(
+                "{V}/query/production?query={}",
+                common::urlencode(&slow_query)
+            ),
             Body::empty(),
             "a query that runs too long",
         ),
@@ -186,15 +189,4 @@ async fn bad_input_gets_sanity_errors_and_the_server_stays_up() {
         .await;
         assert_eq!(status, StatusCode::OK, "after {what}: {json}");
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

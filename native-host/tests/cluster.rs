@@ -5,27 +5,15 @@ mod process;
 
 use std::time::{Duration, Instant};
 
-use process::{listen, mutate, qanat, Node, Scratch};
+use process::{admin_token, listen, mutate, Node, Scratch};
 use serde_json::{json, Value as Json};
 
 #[test]
 fn a_listener_on_one_node_gets_every_commit_made_through_either() {
     let scratch = Scratch::new("cluster");
     let token_dir = std::env::temp_dir().join(format!("qanat-cluster-{}", std::process::id()));
-    let out = qanat(
-        &token_dir,
-        Some(&scratch.url),
-        &["token", "create", "--role", "administrator"],
-    )
-    .output()
-    .expect("run qanat token create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let token = admin_token(&token_dir, Some(&scratch.url));
     let _ = std::fs::remove_dir_all(&token_dir);
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
 
     let a = Node::start(&token_dir, Some(&scratch.url));
     let b = Node::start(&token_dir, Some(&scratch.url));

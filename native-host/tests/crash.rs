@@ -4,27 +4,15 @@
 
 mod process;
 
-use std::{path::PathBuf, sync::mpsc, thread, time::Duration};
+use std::{path::Path, sync::mpsc, thread, time::Duration};
 
-use process::{listen, mutate, qanat, query, Node, Scratch};
+use process::{admin_token, listen, mutate, query, Node, Scratch};
 use serde_json::{json, Value as Json};
 
 const PAIRS: &str = "*%5B_type%3D%3D%22pair%22%5D";
 
-fn crash_and_resume(data_dir: &PathBuf, url: Option<&str>) {
-    let out = qanat(
-        data_dir,
-        url,
-        &["token", "create", "--role", "administrator"],
-    )
-    .output()
-    .expect("run qanat token create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+fn crash_and_resume(data_dir: &Path, url: Option<&str>) {
+    let token = admin_token(data_dir, url);
 
     let node = Node::start(data_dir, url);
     let addr = node.addr;

@@ -134,7 +134,7 @@ async fn frequent_fields_get_indexes(db: Db) {
         async move {
             let uri = format!(
                 "/v2025-02-19/data/query/production?query={}&%24c=%22c{}%22",
-                urlencode(QUERY),
+                common::urlencode(QUERY),
                 i % 10
             );
             let (status, body) = call(&app, "GET", &uri, None).await;
@@ -184,17 +184,6 @@ async fn frequent_fields_get_indexes(db: Db) {
         .expect("count"),
     };
     assert_eq!(made, MAX_INDEXES);
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -5,13 +5,15 @@
 //! `--tls-cert/--tls-key` serve a given certificate, and a missing,
 //! unreadable or mismatched key stops the start with a message.
 
+mod process;
+
 use std::{
-    net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    thread,
+    process::Command,
     time::{Duration, Instant},
 };
+
+use process::{admin_token, qanat, Node};
 
 fn data_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qanat-tls-{name}-{}", std::process::id()));
@@ -19,68 +21,8 @@ fn data_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn qanat(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qanat"));
-    cmd.args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env_remove("QANAT_DATABASE_URL");
-    cmd
-}
-
-fn admin_token(dir: &Path) -> String {
-    let out = qanat(dir, &["token", "create", "--role", "administrator"])
-        .output()
-        .expect("run qanat token create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// A `qanat serve` process, killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(dir: &Path, tls: &[&str]) -> Server {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut args = vec!["serve", "--port"];
-        let port_text = port.to_string();
-        args.push(&port_text);
-        args.extend_from_slice(tls);
-        let child = qanat(dir, &args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn qanat serve");
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "qanat serve did not come up");
-            thread::sleep(Duration::from_millis(50));
-        }
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Runs tls.mjs against `server`, trusting `ca`.
-fn node_checks(server: &Server, ca: &Path, token: &str) {
+fn node_checks(server: &Node, ca: &Path, token: &str) {
     let tests_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
     let output = Command::new("node")
         .arg(tests_dir.join("js/tls.mjs"))
@@ -101,14 +43,14 @@ fn node_checks(server: &Server, ca: &Path, token: &str) {
 #[test]
 fn dev_tls_serves_http2_and_keeps_its_certificate() {
     let dir = data_dir("dev");
-    let token = admin_token(&dir);
+    let token = admin_token(&dir, None);
     let cert = dir.join("dev-tls/cert.pem");
     let first = {
-        let server = Server::start(&dir, &["--dev-tls"]);
+        let server = Node::start_with(&dir, None, &["--dev-tls"]);
         node_checks(&server, &cert, &token);
         std::fs::read(&cert).expect("the dev certificate")
     };
-    let server = Server::start(&dir, &["--dev-tls"]);
+    let server = Node::start_with(&dir, None, &["--dev-tls"]);
     assert_eq!(
         std::fs::read(&cert).expect("the dev certificate"),
         first,
@@ -125,7 +67,7 @@ fn refuses(dir: &Path, args: &[&str], needle: &str) {
     let mut all = vec!["serve", "--port", "0"];
     all.extend_from_slice(args);
     let start = Instant::now();
-    let out = qanat(dir, &all).output().expect("run qanat serve");
+    let out = qanat(dir, None, &all).output().expect("run qanat serve");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{args:?} was accepted");
     assert!(stderr.contains(needle), "{args:?}: {stderr}");
@@ -137,16 +79,17 @@ fn given_certificates_are_served_and_bad_ones_refused() {
     // Two dev certificates, made by short --dev-tls runs, to serve and to mismatch.
     let (a, b) = (data_dir("a"), data_dir("b"));
     for dir in [&a, &b] {
-        drop(Server::start(dir, &["--dev-tls"]));
+        drop(Node::start_with(dir, None, &["--dev-tls"]));
     }
     let (cert, key) = (a.join("dev-tls/cert.pem"), a.join("dev-tls/key.pem"));
     let other_key = b.join("dev-tls/key.pem");
     let dir = data_dir("given");
-    let token = admin_token(&dir);
+    let token = admin_token(&dir, None);
     let text = |p: &Path| p.to_string_lossy().into_owned();
     {
-        let server = Server::start(
+        let server = Node::start_with(
             &dir,
+            None,
             &["--tls-cert", &text(&cert), "--tls-key", &text(&key)],
         );
         node_checks(&server, &cert, &token);

@@ -1,5 +1,5 @@
 //! Real `qanat serve` processes for the multi-process suites (`cluster.rs`,
-//! `crash.rs`): starting and killing them, plain HTTP and SSE against them,
+//! `crash.rs`, `tls.rs`): starting and killing them, plain HTTP and SSE against them,
 //! and a scratch PostgreSQL database.
 
 #![allow(dead_code)]
@@ -7,7 +7,7 @@
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream},
-    path::PathBuf,
+    path::Path,
     process::{Child, Command, Stdio},
     sync::mpsc,
     thread,
@@ -23,7 +23,7 @@ pub struct Node {
     pub addr: SocketAddr,
 }
 
-pub fn qanat(data_dir: &PathBuf, url: Option<&str>, args: &[&str]) -> Command {
+pub fn qanat(data_dir: &Path, url: Option<&str>, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_qanat"));
     cmd.args(args)
         .arg("--data-dir")
@@ -35,22 +35,58 @@ pub fn qanat(data_dir: &PathBuf, url: Option<&str>, args: &[&str]) -> Command {
     cmd
 }
 
+/// A fresh administrator token, made as an operator makes one.
+pub fn admin_token(data_dir: &Path, url: Option<&str>) -> String {
+    let out = qanat(
+        data_dir,
+        url,
+        &["token", "create", "--role", "administrator"],
+    )
+    .output()
+    .expect("run qanat token create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 impl Node {
-    pub fn start(data_dir: &PathBuf, url: Option<&str>) -> Node {
+    /// `qanat serve` in plain HTTP, once it answers `/ping`.
+    pub fn start(data_dir: &Path, url: Option<&str>) -> Node {
+        let node = Node::start_with(data_dir, url, &[]);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !request(node.addr, "GET", "/ping", None, None).starts_with("HTTP/1.1 200") {
+            assert!(
+                Instant::now() < deadline,
+                "qanat serve did not answer /ping"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+        node
+    }
+
+    /// `qanat serve` with `extra` arguments (`--dev-tls`, …), once its port
+    /// accepts connections (it binds before opening the store).
+    pub fn start_with(data_dir: &Path, url: Option<&str>, extra: &[&str]) -> Node {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|l| l.local_addr())
             .expect("a free port")
-            .port();
-        let child = qanat(data_dir, url, &["serve", "--port", &port.to_string()])
+            .port()
+            .to_string();
+        let mut args = vec!["serve", "--port", &port];
+        args.extend_from_slice(extra);
+        let child = qanat(data_dir, url, &args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn qanat serve");
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port.parse().expect("a port")));
         let node = Node { child, addr };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !request(addr, "GET", "/ping", None, None).starts_with("HTTP/1.1 200") {
+        while TcpStream::connect(addr).is_err() {
             assert!(Instant::now() < deadline, "qanat serve did not come up");
             thread::sleep(Duration::from_millis(50));
         }
