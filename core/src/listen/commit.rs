@@ -14,19 +14,24 @@ use crate::mutation::Commit;
 #[derive(Debug)]
 pub struct Snapshot {
     pub json: Arc<Json>,
-    /// What the listener's filter runs on.
-    pub value: Value,
+    /// What listeners' filters run on, made on first use: a dataset nobody
+    /// listens to never needs it, and it costs as much as the JSON.
+    value: OnceLock<Value>,
     pub rev: Option<String>,
 }
 
 impl Snapshot {
     fn new(doc: &Document) -> Snapshot {
-        let json = doc.to_value();
         Snapshot {
-            value: Value::from_json(&json),
+            value: OnceLock::new(),
             rev: doc.rev().map(str::to_string),
-            json: Arc::new(json),
+            json: Arc::new(doc.to_value()),
         }
+    }
+
+    /// The document as GROQ sees it.
+    pub fn value(&self) -> &Value {
+        self.value.get_or_init(|| Value::from_json(&self.json))
     }
 }
 

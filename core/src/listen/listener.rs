@@ -58,7 +58,7 @@ impl Listener {
     /// its content is sent.
     pub fn events(&self, commit: &PreparedCommit, grants: &Grants) -> Vec<ListenerEvent> {
         let visible = |s: &Option<Snapshot>| -> bool {
-            s.as_ref().is_some_and(|s| grants.can_read(&s.value))
+            s.as_ref().is_some_and(|s| grants.can_read(s.value()))
         };
         let heard: Vec<(&PreparedChange, bool, bool, Transition)> = commit
             .changes
@@ -70,7 +70,7 @@ impl Listener {
                 let matched = |s: &Option<Snapshot>, ok: bool| {
                     ok && s
                         .as_ref()
-                        .is_some_and(|s| self.filter.matches_value(&s.value, Some(&self.identity)))
+                        .is_some_and(|s| self.filter.matches_value(s.value(), Some(&self.identity)))
                 };
                 let transition = match (
                     matched(&c.before, before_readable),
