@@ -1,8 +1,9 @@
-//! The store's dataset writes on SQLite and PostgreSQL alike: documents are
-//! read under the dataset's write lock, so concurrent writers on one
-//! revision get exactly one winner; a commit that fails writes nothing; an
-//! abandoned write releases the lock; and the log records each transaction
-//! with effects that replay it.
+//! The store's dataset writes on SQLite and PostgreSQL alike: concurrent
+//! writers on one revision get exactly one winner, whether they read under
+//! the dataset's write lock or (PostgreSQL) lock only at the commit, which
+//! then refuses reads another writer made stale; a commit that fails
+//! writes nothing; an abandoned write releases the lock; and the log
+//! records each transaction with effects that replay it.
 
 mod common;
 
@@ -12,7 +13,7 @@ use std::time::Duration;
 use qanat_core::listen::PreparedCommit;
 use qanat_core::mendoza;
 use qanat_core::mutation::{apply_transaction, parse_mutations, required_ids, TransactionContext};
-use qanat_host::store::{Db, StoreError};
+use qanat_host::store::{Db, Locking, StoreError};
 use serde_json::{json, Value as Json};
 use tokio::sync::Barrier;
 
@@ -40,9 +41,22 @@ enum Failure {
 /// Takes the lock, reads, lets core apply `mutations` and commits, as the
 /// dataset writer does.
 async fn run(db: &Db, mutations: Json, transaction_id: &str) -> Result<i64, Failure> {
+    run_with(db, mutations, transaction_id, Locking::BeforeReads).await
+}
+
+/// [`run`], taking the lock as `locking` says.
+async fn run_with(
+    db: &Db,
+    mutations: Json,
+    transaction_id: &str,
+    locking: Locking,
+) -> Result<i64, Failure> {
     let parsed = parse_mutations(&mutations).expect("valid mutations");
     let list = mutations.as_array().cloned().unwrap_or_default();
-    let mut locked = db.begin_write(DATASET).await.map_err(Failure::Store)?;
+    let mut locked = db
+        .begin_write(DATASET, locking)
+        .await
+        .map_err(Failure::Store)?;
     let current = locked
         .read_documents(&required_ids(&parsed))
         .await
@@ -75,7 +89,10 @@ async fn value_of(db: &Db, id: &str) -> Json {
         .map_or(Json::Null, |doc| doc.to_value())
 }
 
-async fn one_winner_per_revision(db: Db) {
+/// Writers that all read one revision: one commits; the others get core's
+/// 409 (they read under the lock, after the winner) or, reading before the
+/// lock, a stale commit that writes nothing.
+async fn one_winner_per_revision(db: Db, locking: Locking) {
     run(
         &db,
         json!([{"create": {"_id": "counter", "_type": "counter", "n": 0}}]),
@@ -95,7 +112,7 @@ async fn one_winner_per_revision(db: Db) {
                 barrier.wait().await;
                 let mutations =
                     json!([{"patch": {"id": "counter", "ifRevisionID": rev, "inc": {"n": 1}}}]);
-                run(&db, mutations, &format!("tx-{round}-{writer}")).await
+                run_with(&db, mutations, &format!("tx-{round}-{writer}"), locking).await
             })
         });
         let mut winners = 0;
@@ -103,6 +120,7 @@ async fn one_winner_per_revision(db: Db) {
             match task.await.expect("writer task") {
                 Ok(_) => winners += 1,
                 Err(Failure::Refused(status)) => assert_eq!(status, 409),
+                Err(Failure::Store(StoreError::Stale)) if locking == Locking::AtCommit => {}
                 Err(e) => panic!("round {round}: unexpected error {e:?}"),
             }
         }
@@ -162,7 +180,10 @@ async fn lock_orders_writers(db: Db) {
     )
     .await
     .expect("create c");
-    let mut first = db.begin_write(DATASET).await.expect("first lock");
+    let mut first = db
+        .begin_write(DATASET, Locking::BeforeReads)
+        .await
+        .expect("first lock");
     let c = first.read_documents(&["c".to_owned()]).await.expect("read");
     assert_eq!(
         c.get("c").map(|d| d.to_value()["n"].clone()),
@@ -172,7 +193,10 @@ async fn lock_orders_writers(db: Db) {
     let second = tokio::spawn({
         let db = db.clone();
         async move {
-            let mut locked = db.begin_write(DATASET).await.expect("second lock");
+            let mut locked = db
+                .begin_write(DATASET, Locking::BeforeReads)
+                .await
+                .expect("second lock");
             let seen = locked
                 .read_documents(&["c".to_owned()])
                 .await
@@ -198,14 +222,96 @@ async fn lock_orders_writers(db: Db) {
     assert_eq!(seen, Some(json!(2)), "the second writer read a stale c");
 
     // Abandoned: dropped holding the lock, as a cancelled task would.
-    let abandoned = db.begin_write(DATASET).await.expect("lock");
-    drop(abandoned);
-    let next = tokio::time::timeout(Duration::from_secs(10), db.begin_write(DATASET))
+    let abandoned = db
+        .begin_write(DATASET, Locking::BeforeReads)
         .await
-        .expect("the abandoned lock was released")
         .expect("lock");
+    drop(abandoned);
+    let next = tokio::time::timeout(
+        Duration::from_secs(10),
+        db.begin_write(DATASET, Locking::BeforeReads),
+    )
+    .await
+    .expect("the abandoned lock was released")
+    .expect("lock");
     next.rollback().await;
     assert_eq!(value_of(&db, "c").await["n"], json!(2));
+}
+
+/// PostgreSQL, reading before the lock: the commit writes nothing when
+/// another writer has since changed a document it read, created one it
+/// found absent, or added an id under a prefix it listed; a change to a
+/// document it did not read does not stop it.
+async fn stale_reads_are_refused(db: Db) {
+    run(
+        &db,
+        json!([
+            {"create": {"_id": "s", "_type": "t", "n": 1}},
+            {"create": {"_id": "other", "_type": "t"}}
+        ]),
+        "tx-s",
+    )
+    .await
+    .expect("create");
+    let interferences = [
+        (
+            "a document it read changed",
+            json!([{"patch": {"id": "s", "inc": {"n": 10}}}]),
+            true,
+        ),
+        (
+            "a document it found absent now exists",
+            json!([{"create": {"_id": "absent", "_type": "t"}}]),
+            true,
+        ),
+        (
+            "a new id under a prefix it listed",
+            json!([{"create": {"_id": "versions.r1.s", "_type": "t"}}]),
+            true,
+        ),
+        (
+            "a document it did not read changed",
+            json!([{"patch": {"id": "other", "set": {"x": 1}}}]),
+            false,
+        ),
+    ];
+    for (i, (what, interference, stale)) in interferences.into_iter().enumerate() {
+        let mut write = db
+            .begin_write(DATASET, Locking::AtCommit)
+            .await
+            .expect("begin");
+        let read = write
+            .read_documents(&["s".to_owned(), "absent".to_owned()])
+            .await
+            .expect("read");
+        write.ids_with_prefix("versions.").await.expect("list");
+        run(&db, interference, &format!("tx-other-{i}"))
+            .await
+            .expect("the other writer commits");
+        let before = db.last_seq(DATASET).await.expect("last seq");
+        let mutations = json!([{"patch": {"id": "s", "inc": {"n": 1}}}]);
+        let parsed = parse_mutations(&mutations).expect("valid");
+        let list = mutations.as_array().cloned().unwrap_or_default();
+        let commit = apply_transaction(&parsed, &read, &context(&format!("tx-{i}"))).expect("core");
+        let result = write
+            .commit(&PreparedCommit::new(&commit, &list), &list)
+            .await;
+        if stale {
+            assert!(
+                matches!(result, Err(StoreError::Stale)),
+                "{what}: {result:?}"
+            );
+            assert_eq!(
+                db.last_seq(DATASET).await.expect("last seq"),
+                before,
+                "{what}: the stale commit was logged"
+            );
+        } else {
+            assert_eq!(result.expect(what), before + 1, "{what}");
+        }
+    }
+    // 1, the other writer's +10, and the one commit that was not stale.
+    assert_eq!(value_of(&db, "s").await["n"], json!(12));
 }
 
 /// The log's effects, applied in order, rebuild each document; another
@@ -258,14 +364,43 @@ async fn log_replays(db: Db) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_one_winner_per_revision() {
     let store = common::sqlite().await;
-    one_winner_per_revision(store.db.clone()).await;
+    one_winner_per_revision(store.db.clone(), Locking::BeforeReads).await;
     store.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_one_winner_per_revision() {
     let store = common::postgres().await;
-    one_winner_per_revision(store.db.clone()).await;
+    one_winner_per_revision(store.db.clone(), Locking::BeforeReads).await;
+    store.finish().await;
+}
+
+/// Also on a database whose default isolation is REPEATABLE READ, where the
+/// commit's checks would see the snapshot from before its lock if `qanat`
+/// did not set its connections to READ COMMITTED.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_one_winner_per_revision_locking_at_commit() {
+    let store = common::postgres().await;
+    let Db::Postgres(pool) = &store.db else {
+        panic!("a PostgreSQL store")
+    };
+    sqlx::raw_sql(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation \
+         = %L', current_database(), 'repeatable read'); END $$",
+    )
+    .execute(pool)
+    .await
+    .expect("set the database's default isolation");
+    let node = store.another_node().await;
+    one_winner_per_revision(node.clone(), Locking::AtCommit).await;
+    node.close().await;
+    store.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_stale_reads_are_refused() {
+    let store = common::postgres().await;
+    stale_reads_are_refused(store.db.clone()).await;
     store.finish().await;
 }
 

@@ -12,7 +12,7 @@ use qanat_core::groq::value::Value;
 use qanat_core::groq::{evaluate_json, store, QueryOptions};
 use qanat_core::listen::PreparedCommit;
 use qanat_core::mutation::{apply_transaction, parse_mutations, TransactionContext};
-use qanat_host::store::Db;
+use qanat_host::store::{Db, Locking};
 use serde_json::{json, Value as Json};
 
 const DATASET: &str = "production";
@@ -99,7 +99,7 @@ async fn load(db: &Db) -> Vec<Json> {
         seed: 1,
     };
     let commit = apply_transaction(&parsed, &Default::default(), &ctx).expect("commit");
-    db.begin_write(DATASET)
+    db.begin_write(DATASET, Locking::AtCommit)
         .await
         .expect("lock")
         .commit(&PreparedCommit::new(&commit, &mutations), &mutations)
@@ -159,7 +159,7 @@ async fn queries_match_core(db: &Db) {
             .await
             .expect("schema version")
             .as_deref(),
-        newest_migration().as_deref()
+        newest_migration(db).as_deref()
     );
 }
 
@@ -177,11 +177,16 @@ async fn postgres_queries_match_core() {
     store.finish().await;
 }
 
-/// The last file of `d1-migrations/`: what a freshly migrated store reports.
-fn newest_migration() -> Option<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../d1-migrations");
-    std::fs::read_dir(dir)
-        .expect("d1-migrations/")
+/// The last file of the store's migrations (`d1-migrations/` for SQLite,
+/// `native-host/pg-migrations/` for PostgreSQL): what a freshly migrated
+/// store reports.
+fn newest_migration(db: &Db) -> Option<String> {
+    let dir = match db {
+        Db::Sqlite { .. } => "../d1-migrations",
+        Db::Postgres(_) => "pg-migrations",
+    };
+    std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .expect("the migrations folder")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".sql"))
         .max()

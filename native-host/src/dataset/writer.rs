@@ -2,9 +2,11 @@
 //! reads the documents, runs core, checks grants, commits and announces.
 //!
 //! One writer per dataset means core always runs on the state the previous
-//! commit left; the documents are read under the dataset's write lock
-//! ([`DatasetWrite`]), so that holds against other processes too, and
-//! `ifRevisionID` and `create` conflicts are decided by core alone.
+//! commit left; a commit lands only if what it read still holds
+//! ([`DatasetWrite`]: the dataset's write lock, taken before the reads or
+//! at the commit), so that holds against other processes too, and
+//! `ifRevisionID` and `create` conflicts are decided by core alone. A write
+//! whose reads went stale is decided again on fresh ones.
 
 use std::sync::Arc;
 
@@ -19,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::clock;
 use super::error::WriteError;
 use super::hub::{Announcer, Committed};
-use crate::store::{DatasetWrite, Db};
+use crate::store::{DatasetWrite, Db, Locking, StoreError};
 
 /// One request to change a dataset.
 pub struct Write {
@@ -87,20 +89,47 @@ async fn perform(
     if let WriteKind::Mutations { mutations, .. } = &mut write.kind {
         resolve_queries(db, dataset, &write.grants, mutations).await?;
     }
-    let mut locked = db.begin_write(dataset).await?;
-    let (commit, json) = match decide(&mut locked, &ctx, write.kind, &write.grants).await {
+    // Optimistic first (PostgreSQL reads without the lock); a write that
+    // keeps finding its reads stale takes the lock before them.
+    for attempt in 1..=OPTIMISTIC_ATTEMPTS {
+        match attempt_write(db, dataset, commits, &write, &ctx, Locking::AtCommit).await {
+            Err(WriteError::Store(StoreError::Stale)) => {
+                tracing::debug!(dataset, attempt, "stale reads; deciding again");
+            }
+            done => return done,
+        }
+    }
+    attempt_write(db, dataset, commits, &write, &ctx, Locking::BeforeReads).await
+}
+
+/// Optimistic attempts before a write locks ahead of its reads, which
+/// cannot go stale: on a dataset other nodes write without pause, every
+/// write still ends.
+const OPTIMISTIC_ATTEMPTS: u32 = 3;
+
+/// One pass of reading, deciding and committing.
+async fn attempt_write(
+    db: &Db,
+    dataset: &str,
+    commits: &Announcer,
+    write: &Write,
+    ctx: &TransactionContext,
+    locking: Locking,
+) -> Result<Outcome, WriteError> {
+    let mut session = db.begin_write(dataset, locking).await?;
+    let (commit, json) = match decide(&mut session, ctx, &write.kind, &write.grants).await {
         Ok(decided) => decided,
         Err(e) => {
-            locked.rollback().await;
+            session.rollback().await;
             return Err(e);
         }
     };
     if write.dry_run || commit.changes.is_empty() {
-        locked.rollback().await;
+        session.rollback().await;
         return Ok(Outcome { commit, seq: None });
     }
     let prepared = Arc::new(PreparedCommit::new(&commit, &json));
-    let seq = locked.commit(&prepared, &json).await?;
+    let seq = session.commit(&prepared, &json).await?;
     commits
         .announce(
             seq,
@@ -116,26 +145,26 @@ async fn perform(
     })
 }
 
-/// Core's commit for `kind` over the documents as the lock found them, and
+/// Core's commit for `kind` over the documents as `locked` reads them, and
 /// the mutations to log with it, if the caller's grants allow it.
 async fn decide(
     locked: &mut DatasetWrite,
     ctx: &TransactionContext,
-    kind: WriteKind,
+    kind: &WriteKind,
     grants: &Grants,
 ) -> Result<(Commit, Vec<Json>), WriteError> {
     match kind {
         WriteKind::Mutations { mutations, json } => {
-            let current = locked.read_documents(&required_ids(&mutations)).await?;
+            let current = locked.read_documents(&required_ids(mutations)).await?;
             let commit =
-                apply_transaction(&mutations, &current, ctx).map_err(WriteError::Mutation)?;
+                apply_transaction(mutations, &current, ctx).map_err(WriteError::Mutation)?;
             grants
                 .check_commit(&commit)
-                .map_err(|e| WriteError::Permission(e.locate(&mutations)))?;
-            Ok((commit, json))
+                .map_err(|e| WriteError::Permission(e.locate(mutations)))?;
+            Ok((commit, json.clone()))
         }
         WriteKind::Actions(actions) => {
-            let reads = action::required_reads(&actions);
+            let reads = action::required_reads(actions);
             let mut current = locked.read_documents(&reads.ids).await?;
             if !reads.id_prefixes.is_empty() || !reads.versions_of.is_empty() {
                 let versions: Vec<String> = locked
@@ -150,8 +179,7 @@ async fn decide(
             if !follow_up.is_empty() {
                 current.extend(locked.read_documents(&follow_up).await?);
             }
-            let done =
-                action::apply_actions(&actions, &current, ctx).map_err(WriteError::Action)?;
+            let done = action::apply_actions(actions, &current, ctx).map_err(WriteError::Action)?;
             grants
                 .check_commit(&done.commit)
                 .map_err(|e| WriteError::Permission(e.locate(&done.mutations)))?;

@@ -35,10 +35,15 @@ const MIGRATION_LOCK: i64 = 0x7161_6e61_7430;
 /// Connects to `url` (`postgres://user:password@host:port/database`) and
 /// applies every migration the database has not seen yet.
 pub async fn open(url: &str) -> Result<PgPool, StoreError> {
-    let options = PgConnectOptions::from_str(url).map_err(|source| StoreError::Connect {
-        target: redact(url),
-        source,
-    })?;
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|source| StoreError::Connect {
+            target: redact(url),
+            source,
+        })?
+        // `qanat_commit` checks a write's reads with fresh snapshots, which
+        // only READ COMMITTED takes, whatever the server's default. (The
+        // space is escaped: the startup options split on spaces.)
+        .options([("default_transaction_isolation", r"read\ committed")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .connect_with(options)

@@ -46,6 +46,10 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// A write that read without the dataset's lock found, at its commit,
+    /// that another writer had changed what it read; nothing was written.
+    #[error("the documents this write read changed before it committed")]
+    Stale,
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("migration {name} failed: {source}")]

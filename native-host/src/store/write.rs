@@ -1,17 +1,21 @@
 //! Writing a dataset: its write lock, the reads core decides on, and the
 //! commit, all on one connection.
 //!
-//! The lock is taken before anything is read and held until the commit, so
-//! what core decides from those reads is exactly what the commit replaces:
-//! no other writer (another dataset's writer in this process, another node
-//! on the same PostgreSQL, `qanat import`) can change a document between
-//! the read and the write. SQLite has one write lock per file (`BEGIN
-//! IMMEDIATE`); PostgreSQL takes a transaction-scoped advisory lock per
-//! dataset, which also makes the next `seq` exact.
+//! What core decides from the reads is exactly what the commit replaces: no
+//! other writer (another dataset's writer in this process, another node on
+//! the same PostgreSQL, `qanat import`) changes a document between the read
+//! and the write. Either the lock is taken before anything is read and held
+//! until the commit ([`Locking::BeforeReads`]), or, on PostgreSQL, the reads
+//! run without it and the commit, under the lock, first checks that they
+//! still hold ([`Locking::AtCommit`]; [`StoreError::Stale`] if not).
 //!
-//! On SQLite every call crosses to the connection's thread, which costs more
-//! than most statements, so `BEGIN IMMEDIATE` travels with the first read
-//! and `COMMIT` with the commit's statements: a write is two calls.
+//! SQLite has one write lock per file (`BEGIN IMMEDIATE`), always taken
+//! before the reads: every call crosses to the connection's thread, so
+//! `BEGIN IMMEDIATE` travels with the first read and `COMMIT` with the
+//! commit's statements, and a write is two calls. PostgreSQL takes a
+//! transaction-scoped advisory lock per dataset, which also makes the next
+//! `seq` exact; there each statement is a round trip, and a write that
+//! locks at commit is two (read, commit) instead of four.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -26,23 +30,41 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::conn::Conn;
 use super::read::{ids_with_prefix_with, read_documents_with, IDS_WITH_PREFIX, SQLITE_READ};
+use super::read_set::ReadSet;
 use super::{postgres::COMMITS_CHANNEL, sqlite::StoreError, Db};
 
-/// The dataset's write lock, held until [`DatasetWrite::commit`] or
+/// When a write takes its dataset's lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Locking {
+    /// Before the first read: the commit cannot find its reads stale.
+    BeforeReads,
+    /// On PostgreSQL, only for the commit, which fails with
+    /// [`StoreError::Stale`] if another writer changed what was read. SQLite
+    /// locks before the reads all the same (its lock costs no extra call).
+    AtCommit,
+}
+
+/// One write of a dataset, from its reads to [`DatasetWrite::commit`] or
 /// [`DatasetWrite::rollback`].
 pub struct DatasetWrite {
     dataset: String,
-    locked: Option<Locked>,
+    session: Option<Session>,
+    /// What was read, for a commit that checks it (PostgreSQL).
+    reads: ReadSet,
 }
 
-enum Locked {
+enum Session {
     /// A transaction begun by hand with the first statement (`begun`), so
     /// that BEGIN and COMMIT need no calls of their own.
     Sqlite {
         conn: PoolConnection<Sqlite>,
         begun: bool,
     },
+    /// A transaction holding the dataset's lock.
     Postgres(Transaction<'static, Postgres>),
+    /// No transaction, no lock: each statement commits on its own, and the
+    /// commit's function takes the lock and checks the reads.
+    PostgresUnlocked(PoolConnection<Postgres>),
 }
 
 const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE;\n";
@@ -51,54 +73,40 @@ const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE;\n";
 static SQLITE_BATCH: LazyLock<String> =
     LazyLock::new(|| format!("{};\nCOMMIT", SQLITE_COMMIT.join(";\n")));
 
-/// PostgreSQL writes the same rows in one statement, and announces the
-/// commit to every node on the database: `pg_notify` is delivered only if
-/// the transaction commits, and in commit order.
-const POSTGRES_COMMIT: &str = r#"
-WITH written AS (
-    INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body)
-    SELECT $1, d.id, d.type, d.rev, d."createdAt", d."updatedAt", CAST(d.body AS jsonb)
-    FROM jsonb_to_recordset(CAST($2 AS jsonb))
-        AS d(id text, type text, rev text, "createdAt" text, "updatedAt" text, body text)
-    ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, rev = excluded.rev,
-        created_at = excluded.created_at, updated_at = excluded.updated_at, body = excluded.body
-), removed AS (
-    DELETE FROM documents
-    WHERE dataset = $1 AND id IN (SELECT jsonb_array_elements_text(CAST($3 AS jsonb)))
-), logged AS (
-    INSERT INTO transactions (dataset, seq, id, timestamp, author, mutations, effects)
-    SELECT $1, COALESCE(MAX(seq), 0) + 1, $5, $6, $7, CAST($8 AS jsonb), CAST($9 AS jsonb)
-    FROM transactions WHERE dataset = $1
-    RETURNING seq
-), touched AS (
-    INSERT INTO transaction_documents (dataset, seq, doc_id, previous_rev, result_rev)
-    SELECT $1, logged.seq, t.id, t."previousRev", t."resultRev"
-    FROM logged, jsonb_to_recordset(CAST($4 AS jsonb))
-        AS t(id text, "previousRev" text, "resultRev" text)
-)
-SELECT seq, CAST(pg_notify($10, $1 || ':' || seq) AS text) FROM logged
-"#;
+/// PostgreSQL writes the same rows, after checking the reads, in one call
+/// of `qanat_commit` (`pg-migrations/0006_commit_function.sql`), which also
+/// announces the commit to every node on the database. NULL: stale reads.
+const POSTGRES_COMMIT: &str = "SELECT qanat_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 impl Db {
-    /// Takes `dataset`'s write lock (on SQLite, with the first statement).
-    pub async fn begin_write(&self, dataset: &str) -> Result<DatasetWrite, StoreError> {
-        let locked = match self {
-            Db::Sqlite { writer, .. } => Locked::Sqlite {
+    /// Begins a write of `dataset`, taking its lock as `locking` says (on
+    /// SQLite, with the first statement).
+    pub async fn begin_write(
+        &self,
+        dataset: &str,
+        locking: Locking,
+    ) -> Result<DatasetWrite, StoreError> {
+        let session = match (self, locking) {
+            (Db::Sqlite { writer, .. }, _) => Session::Sqlite {
                 conn: writer.acquire().await?,
                 begun: false,
             },
             // One round trip: BEGIN and the lock travel as one simple query.
-            Db::Postgres(pool) => Locked::Postgres(
+            (Db::Postgres(pool), Locking::BeforeReads) => Session::Postgres(
                 pool.begin_with(format!(
                     "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended({}, 0))",
                     sql_literal(dataset)
                 ))
                 .await?,
             ),
+            (Db::Postgres(pool), Locking::AtCommit) => {
+                Session::PostgresUnlocked(pool.acquire().await?)
+            }
         };
         Ok(DatasetWrite {
             dataset: dataset.to_owned(),
-            locked: Some(locked),
+            session: Some(session),
+            reads: ReadSet::default(),
         })
     }
 }
@@ -107,8 +115,8 @@ impl DatasetWrite {
     /// The connection, and the SQLite statement `sql` as it must run now:
     /// led by BEGIN if the transaction has not begun.
     fn next<'s>(&mut self, sql: &'s str) -> Result<(Conn<'_>, Cow<'s, str>), StoreError> {
-        match &mut self.locked {
-            Some(Locked::Sqlite { conn, begun }) => {
+        match &mut self.session {
+            Some(Session::Sqlite { conn, begun }) => {
                 let sql = if *begun {
                     Cow::Borrowed(sql)
                 } else {
@@ -117,31 +125,37 @@ impl DatasetWrite {
                 *begun = true;
                 Ok((Conn::Sqlite(conn), sql))
             }
-            Some(Locked::Postgres(tx)) => Ok((Conn::Postgres(tx), Cow::Borrowed(sql))),
+            Some(Session::Postgres(tx)) => Ok((Conn::Postgres(tx), Cow::Borrowed(sql))),
+            Some(Session::PostgresUnlocked(conn)) => Ok((Conn::Postgres(conn), Cow::Borrowed(sql))),
             None => Err(StoreError::Corrupt("a finished dataset write".to_owned())),
         }
     }
 
-    /// The stored documents among `ids`, as of this lock.
+    /// The stored documents among `ids`.
     pub async fn read_documents(
         &mut self,
         ids: &[String],
     ) -> Result<HashMap<String, Document>, StoreError> {
         let dataset = self.dataset.clone();
         let (conn, sql) = self.next(SQLITE_READ)?;
-        read_documents_with(conn, &sql, &dataset, ids).await
+        let found = read_documents_with(conn, &sql, &dataset, ids).await?;
+        self.reads.documents(ids, &found);
+        Ok(found)
     }
 
-    /// Every stored id that starts with `prefix`, as of this lock.
+    /// Every stored id that starts with `prefix`.
     pub async fn ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>, StoreError> {
         let dataset = self.dataset.clone();
         let (conn, sql) = self.next(IDS_WITH_PREFIX)?;
-        ids_with_prefix_with(conn, &sql, &dataset, prefix).await
+        let ids = ids_with_prefix_with(conn, &sql, &dataset, prefix).await?;
+        self.reads.prefix(prefix, &ids);
+        Ok(ids)
     }
 
     /// Writes `commit` (documents, log entry with its mutations and effects)
     /// and releases the lock; returns the transaction's `seq`. On an error
-    /// nothing is written.
+    /// nothing is written; [`StoreError::Stale`] when the write did not lock
+    /// before its reads and one of them no longer holds.
     pub async fn commit(
         mut self,
         commit: &PreparedCommit,
@@ -150,8 +164,9 @@ impl DatasetWrite {
         let rows = CommitRows::new(commit, mutations);
         let dataset = self.dataset.clone();
         let params = rows.params(&dataset);
+        let reads = self.reads.to_json();
         let (conn, sql) = self.next(&SQLITE_BATCH)?;
-        let seqs: Result<Vec<i64>, sqlx::Error> = match conn {
+        let seqs: Result<Vec<Option<i64>>, sqlx::Error> = match conn {
             Conn::Sqlite(conn) => {
                 let mut query = sqlx::query_scalar(&sql);
                 for param in params {
@@ -164,17 +179,21 @@ impl DatasetWrite {
                 for param in params {
                     query = query.bind(param);
                 }
-                query.bind(COMMITS_CHANNEL).fetch_all(conn).await
+                query
+                    .bind(COMMITS_CHANNEL)
+                    .bind(reads)
+                    .fetch_all(conn)
+                    .await
             }
         };
-        match (seqs, self.locked.take()) {
-            (Ok(seqs), Some(Locked::Postgres(tx))) => {
+        match (seqs, self.session.take()) {
+            (Ok(seqs), Some(Session::Postgres(tx))) => {
                 tx.commit().await?;
                 one_seq(seqs)
             }
             (Ok(seqs), _) => one_seq(seqs),
-            (Err(e), locked) => {
-                rollback(locked).await;
+            (Err(e), session) => {
+                rollback(session).await;
                 Err(e.into())
             }
         }
@@ -182,7 +201,7 @@ impl DatasetWrite {
 
     /// Releases the lock, writing nothing.
     pub async fn rollback(mut self) {
-        rollback(self.locked.take()).await;
+        rollback(self.session.take()).await;
     }
 }
 
@@ -191,15 +210,15 @@ impl Drop for DatasetWrite {
     /// still inside the transaction must not go back to the pool; closing it
     /// rolls the transaction back. sqlx rolls PostgreSQL's back itself.
     fn drop(&mut self) {
-        if let Some(Locked::Sqlite { conn, begun: true }) = &mut self.locked {
+        if let Some(Session::Sqlite { conn, begun: true }) = &mut self.session {
             conn.close_on_drop();
         }
     }
 }
 
-async fn rollback(locked: Option<Locked>) {
-    match locked {
-        Some(Locked::Sqlite {
+async fn rollback(session: Option<Session>) {
+    match session {
+        Some(Session::Sqlite {
             mut conn,
             begun: true,
         }) => {
@@ -210,17 +229,20 @@ async fn rollback(locked: Option<Locked>) {
                 conn.close_on_drop();
             }
         }
-        Some(Locked::Postgres(tx)) => {
+        Some(Session::Postgres(tx)) => {
             // Dropped unfinished, it would roll back all the same.
             let _ = tx.rollback().await;
         }
-        Some(Locked::Sqlite { begun: false, .. }) | None => {}
+        // Nothing begun, nothing held.
+        Some(Session::Sqlite { begun: false, .. } | Session::PostgresUnlocked(_)) | None => {}
     }
 }
 
-fn one_seq(seqs: Vec<i64>) -> Result<i64, StoreError> {
+/// The commit's `seq` from the one row it returns (`None`: stale reads).
+fn one_seq(seqs: Vec<Option<i64>>) -> Result<i64, StoreError> {
     match seqs.as_slice() {
-        [seq] => Ok(*seq),
+        [Some(seq)] => Ok(*seq),
+        [None] => Err(StoreError::Stale),
         _ => Err(StoreError::Corrupt(format!(
             "a commit logged {} transactions",
             seqs.len()

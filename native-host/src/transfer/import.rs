@@ -19,7 +19,7 @@ use super::progress::Progress;
 use super::TransferError;
 use crate::cli::ImportArgs;
 use crate::dataset::clock;
-use crate::store::{DatasetWrite, Db};
+use crate::store::{DatasetWrite, Db, Locking};
 
 /// What an import does with a document whose id is already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,7 @@ pub async fn import(
         let ids: Vec<String> = batch.iter().map(|line| id(&line.document)).collect();
         // Read under the lock, so what is skipped or replaced is what is
         // there. An error drops the lock, and with it the transaction.
-        let mut locked = db.begin_write(dataset).await?;
+        let mut locked = db.begin_write(dataset, Locking::BeforeReads).await?;
         let stored = locked.read_documents(&ids).await?;
         let todo: Vec<&Line> = batch
             .iter()

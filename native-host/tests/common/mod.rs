@@ -104,6 +104,20 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 impl TestDb {
+    /// Another handle on this PostgreSQL database, with its own pool and
+    /// dataset writers: what a second `qanat serve` on it would have.
+    pub async fn another_node(&self) -> Db {
+        match &self.cleanup {
+            Cleanup::Database { url, name } => Db::open(
+                std::path::Path::new("unused"),
+                Some(&with_database(url, name)),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("open {name} again: {e}")),
+            Cleanup::Dir(_) => panic!("only a PostgreSQL store is shared by several nodes"),
+        }
+    }
+
     /// Closes the store and removes what it made.
     pub async fn finish(self) {
         self.db.close().await;
