@@ -127,10 +127,18 @@ impl TestDb {
             }
             Cleanup::Database { url, name } => {
                 let admin = admin(&url).await;
-                sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)"))
-                    .execute(&admin)
-                    .await
-                    .unwrap_or_else(|e| panic!("drop the scratch database {name}: {e}"));
+                // FORCE ends our own stray connections, but a non-superuser
+                // may not end an autovacuum worker that has just started on
+                // the database; that worker soon leaves, so try again.
+                let drop = format!("DROP DATABASE {name} WITH (FORCE)");
+                let mut attempts = 0;
+                while let Err(e) = sqlx::raw_sql(&drop).execute(&admin).await {
+                    attempts += 1;
+                    if attempts == 20 {
+                        panic!("drop the scratch database {name}: {e}");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
                 admin.close().await;
             }
         }
