@@ -32,11 +32,12 @@ impl Db {
 /// binds at most 100 parameters).
 pub(super) const SQLITE_READ: &str =
     "SELECT body FROM documents WHERE dataset = ?1 AND id IN (SELECT value FROM json_each(?2))";
-/// [`SQLITE_READ`] on PostgreSQL. The array comes from a subquery, so the planner cannot see
-/// its length: a plan made for one call is as good as a plan made for any,
-/// and PostgreSQL keeps one instead of planning every read again (as it
-/// does for `id = ANY($2)`, whose one-id plans look cheaper than a general
-/// one). Most of a one-document read's time was that planning.
+/// [`SQLITE_READ`] on PostgreSQL. The array comes from a subquery, so the
+/// planner cannot see its length: a plan made for one call is as good as a
+/// plan made for any, and PostgreSQL keeps one instead of planning every
+/// read again (as it does for `id = ANY($2)`, whose one-id plans look
+/// cheaper than a general one). Most of a one-document read's time was that
+/// planning.
 const POSTGRES_READ: &str = "SELECT body::text FROM documents WHERE dataset = $1 \
      AND id = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST($2 AS jsonb))))";
 

@@ -49,8 +49,9 @@ pub enum Locking {
 pub struct DatasetWrite {
     dataset: String,
     session: Option<Session>,
-    /// What was read, for a commit that checks it (PostgreSQL).
-    reads: ReadSet,
+    /// What was read, for a commit that checks it: kept only by a write that
+    /// has not taken the lock before its reads (PostgreSQL, `AtCommit`).
+    reads: Option<ReadSet>,
 }
 
 enum Session {
@@ -103,10 +104,11 @@ impl Db {
                 Session::PostgresUnlocked(pool.acquire().await?)
             }
         };
+        let reads = matches!(session, Session::PostgresUnlocked(_)).then(ReadSet::default);
         Ok(DatasetWrite {
             dataset: dataset.to_owned(),
             session: Some(session),
-            reads: ReadSet::default(),
+            reads,
         })
     }
 }
@@ -139,7 +141,9 @@ impl DatasetWrite {
         let dataset = self.dataset.clone();
         let (conn, sql) = self.next(SQLITE_READ)?;
         let found = read_documents_with(conn, &sql, &dataset, ids).await?;
-        self.reads.documents(ids, &found);
+        if let Some(reads) = &mut self.reads {
+            reads.documents(ids, &found);
+        }
         Ok(found)
     }
 
@@ -148,7 +152,9 @@ impl DatasetWrite {
         let dataset = self.dataset.clone();
         let (conn, sql) = self.next(IDS_WITH_PREFIX)?;
         let ids = ids_with_prefix_with(conn, &sql, &dataset, prefix).await?;
-        self.reads.prefix(prefix, &ids);
+        if let Some(reads) = &mut self.reads {
+            reads.prefix(prefix, &ids);
+        }
         Ok(ids)
     }
 
@@ -164,7 +170,11 @@ impl DatasetWrite {
         let rows = CommitRows::new(commit, mutations);
         let dataset = self.dataset.clone();
         let params = rows.params(&dataset);
-        let reads = self.reads.to_json();
+        // Under the lock since the reads, there is nothing to check.
+        let reads = self
+            .reads
+            .as_ref()
+            .map_or_else(|| "{}".to_owned(), ReadSet::to_json);
         let (conn, sql) = self.next(&SQLITE_BATCH)?;
         let seqs: Result<Vec<Option<i64>>, sqlx::Error> = match conn {
             Conn::Sqlite(conn) => {
