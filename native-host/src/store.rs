@@ -17,8 +17,10 @@ pub mod read_set;
 pub mod sessions;
 pub mod sqlite;
 pub mod write;
+pub mod write_connection;
 
 pub use db::Db;
 pub use log::{LogQuery, LoggedTransaction};
 pub use sqlite::StoreError;
 pub use write::{DatasetWrite, Locking};
+pub use write_connection::WriteConnection;

@@ -3,7 +3,9 @@
 //! dataset's lock and commits only if its reads still hold, so: no update
 //! is lost (a write another node made stale is decided again on fresh
 //! reads), the log has no gap, and `ifRevisionID` has exactly one winner
-//! across both nodes.
+//! across both nodes. A node decides on the documents it remembers from its
+//! own writes when it can; what another node changed since never decides a
+//! write.
 
 mod common;
 
@@ -99,6 +101,80 @@ async fn two_nodes_writing_at_once_lose_no_update() {
     assert_eq!(winners.len(), 1, "winners: {winners:?}");
     let (_, doc) = call(&nodes[0], "GET", DOC, None).await;
     assert_eq!(doc["documents"][0]["winner"], json!(winners[0]), "{doc}");
+
+    second.close().await;
+    store.finish().await;
+}
+
+/// The document `id` as `node` serves it (`Null`: none).
+async fn document(node: &Router, id: &str) -> Json {
+    let path = format!("/v2025-02-19/data/doc/production/{id}");
+    let (_, body) = call(node, "GET", &path, None).await;
+    body["documents"][0].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_node_remembers_never_decides_a_write_another_node_changed() {
+    let store = common::postgres().await;
+    let second = store.another_node().await;
+    let [a, b] = [
+        common::admin_router(store.db.clone()).await,
+        common::admin_router(second.clone()).await,
+    ];
+    let ok = |(status, body): (StatusCode, Json)| {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    };
+    // A remembers `memo` at n = 0; B changes it.
+    ok(mutate(
+        &a,
+        json!([{"create": {"_id": "memo", "_type": "t", "n": 0}}]),
+    )
+    .await);
+    ok(mutate(&b, json!([{"patch": {"id": "memo", "set": {"n": 5}}}])).await);
+    // An increment decided on what A remembers would make n = 1.
+    ok(mutate(&a, json!([{"patch": {"id": "memo", "inc": {"n": 1}}}])).await);
+    assert_eq!(document(&b, "memo").await["n"], json!(6));
+
+    // A has never seen `fresh`: it assumes it absent, and is told otherwise.
+    ok(mutate(&b, json!([{"create": {"_id": "fresh", "_type": "t"}}])).await);
+    let (status, body) = mutate(&a, json!([{"create": {"_id": "fresh", "_type": "t"}}])).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["type"], "mutationError", "{body}");
+
+    // A remembers `memo` as stored, B deletes it: a createIfNotExists that
+    // changes nothing on what A remembers must not be skipped.
+    ok(mutate(&b, json!([{"delete": {"id": "memo"}}])).await);
+    ok(mutate(
+        &a,
+        json!([{"createIfNotExists": {"_id": "memo", "_type": "t", "n": 100}}]),
+    )
+    .await);
+    assert_eq!(document(&b, "memo").await["n"], json!(100));
+
+    // B changes `memo` again; A's remembered revision is not the one the
+    // client names, the stored one is.
+    ok(mutate(&b, json!([{"patch": {"id": "memo", "set": {"n": 7}}}])).await);
+    let rev = document(&b, "memo").await["_rev"].clone();
+    ok(mutate(
+        &a,
+        json!([{"patch": {"id": "memo", "ifRevisionID": rev, "inc": {"n": 1}}}]),
+    )
+    .await);
+    assert_eq!(document(&b, "memo").await["n"], json!(8));
+
+    // A node's own writes in a row: each decided on the one before.
+    for _ in 0..5 {
+        ok(mutate(&a, json!([{"patch": {"id": "memo", "inc": {"n": 1}}}])).await);
+    }
+    assert_eq!(document(&a, "memo").await["n"], json!(13));
+    let log = store
+        .db
+        .transactions_after("production", 0, 1000)
+        .await
+        .expect("log");
+    let seqs: Vec<i64> = log.iter().map(|t| t.seq).collect();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gap");
 
     second.close().await;
     store.finish().await;

@@ -120,7 +120,7 @@ async fn one_winner_per_revision(db: Db, locking: Locking) {
             match task.await.expect("writer task") {
                 Ok(_) => winners += 1,
                 Err(Failure::Refused(status)) => assert_eq!(status, 409),
-                Err(Failure::Store(StoreError::Stale)) if locking == Locking::AtCommit => {}
+                Err(Failure::Store(StoreError::Stale { .. })) if locking == Locking::AtCommit => {}
                 Err(e) => panic!("round {round}: unexpected error {e:?}"),
             }
         }
@@ -240,8 +240,9 @@ async fn lock_orders_writers(db: Db) {
 
 /// PostgreSQL, reading before the lock: the commit writes nothing when
 /// another writer has since changed a document it read, created one it
-/// found absent, or added an id under a prefix it listed; a change to a
-/// document it did not read does not stop it.
+/// found absent, or added an id under a prefix it listed, and answers with
+/// the documents it read as they are now; a change to a document it did
+/// not read does not stop it.
 async fn stale_reads_are_refused(db: Db) {
     run(
         &db,
@@ -297,10 +298,16 @@ async fn stale_reads_are_refused(db: Db) {
             .commit(&PreparedCommit::new(&commit, &list), &list)
             .await;
         if stale {
-            assert!(
-                matches!(result, Err(StoreError::Stale)),
-                "{what}: {result:?}"
+            let Err(StoreError::Stale { current }) = result else {
+                panic!("{what}: {result:?}");
+            };
+            // What the write should have read, as it is now.
+            assert_eq!(
+                current.get("s").map(|doc| doc.to_value()),
+                Some(value_of(&db, "s").await),
+                "{what}"
             );
+            assert_eq!(current.contains_key("absent"), i >= 1, "{what}");
             assert_eq!(
                 db.last_seq(DATASET).await.expect("last seq"),
                 before,

@@ -3,6 +3,7 @@
 //! - `hub` — the writers and broadcast channels by dataset name.
 //! - `writer` — the task that orders a dataset's transactions: it reads, runs
 //!   core, checks grants, commits, and announces.
+//! - `recent` — the documents a writer remembers, to decide without reading.
 //! - `replay` — commits rebuilt from the log for a resumed listener.
 //! - `follow` — commits other processes on a shared PostgreSQL make.
 //! - `clock` — the transaction ids, times and seeds the host gives core.
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod error;
 pub mod follow;
 pub mod hub;
+mod recent;
 pub mod replay;
 pub mod writer;
 

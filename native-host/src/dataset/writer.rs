@@ -7,10 +7,18 @@
 //! at the commit), so that holds against other processes too, and
 //! `ifRevisionID` and `create` conflicts are decided by core alone. A write
 //! whose reads went stale is decided again on fresh ones.
+//!
+//! On PostgreSQL the commit checks what the write read, so the writer may
+//! decide on documents it remembers from its own writes (`recent.rs`) and
+//! read nothing: one round trip instead of two when what it remembers
+//! holds, the same two when it does not (the stale commit returns what is
+//! stored).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use qanat_core::action::{self, Action};
+use qanat_core::document::Document;
 use qanat_core::grants::{Grants, ReadableStore};
 use qanat_core::groq::{store::query, store::QueryError, QueryOptions};
 use qanat_core::listen::PreparedCommit;
@@ -21,7 +29,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::clock;
 use super::error::WriteError;
 use super::hub::{Announcer, Committed};
-use crate::store::{DatasetWrite, Db, Locking, StoreError};
+use super::recent::Recent;
+use crate::store::{DatasetWrite, Db, Locking, StoreError, WriteConnection};
 
 /// One request to change a dataset.
 pub struct Write {
@@ -63,121 +72,185 @@ pub(super) async fn run(
     mut jobs: mpsc::Receiver<Job>,
     commits: Announcer,
 ) {
-    while let Some(Job { write, reply }) = jobs.recv().await {
-        let outcome = perform(&db, &dataset, &commits, write).await;
+    let mut writer = Writer {
+        conn: WriteConnection::new(&db),
+        db,
+        dataset,
+        commits,
+        recent: Recent::default(),
+    };
+    loop {
+        let job = match tokio::time::timeout(KEEP_CONNECTION, jobs.recv()).await {
+            Ok(job) => job,
+            Err(_quiet) => {
+                writer.conn.release().await;
+                jobs.recv().await
+            }
+        };
+        let Some(Job { write, reply }) = job else {
+            break;
+        };
+        let outcome = writer.perform(write).await;
+        if let Err(WriteError::Store(_)) = &outcome {
+            // The connection may have broken, and what was remembered may
+            // not have been written; both cost little to start afresh.
+            writer.conn.release().await;
+            writer.recent.forget_all();
+        }
         // The caller may have gone (a closed connection); the commit stands.
         let _ = reply.send(outcome);
     }
 }
 
-async fn perform(
-    db: &Db,
-    dataset: &str,
-    commits: &Announcer,
-    mut write: Write,
-) -> Result<Outcome, WriteError> {
-    let ctx = TransactionContext {
-        transaction_id: write
-            .transaction_id
-            .clone()
-            .unwrap_or_else(clock::transaction_id),
-        now: clock::now_rfc3339(),
-        identity: write.grants.identity().to_owned(),
-        auto_generate_array_keys: write.auto_generate_array_keys,
-        seed: clock::seed(),
-    };
-    if let WriteKind::Mutations { mutations, .. } = &mut write.kind {
-        resolve_queries(db, dataset, &write.grants, mutations).await?;
-    }
-    // Optimistic first (PostgreSQL reads without the lock); a write that
-    // keeps finding its reads stale takes the lock before them.
-    for attempt in 1..=OPTIMISTIC_ATTEMPTS {
-        match attempt_write(db, dataset, commits, &write, &ctx, Locking::AtCommit).await {
-            Err(WriteError::Store(StoreError::Stale)) => {
-                tracing::debug!(dataset, attempt, "stale reads; deciding again");
-            }
-            done => return done,
-        }
-    }
-    attempt_write(db, dataset, commits, &write, &ctx, Locking::BeforeReads).await
-}
+/// How long a writer keeps its connection after its dataset's last write.
+const KEEP_CONNECTION: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Optimistic attempts before a write locks ahead of its reads, which
 /// cannot go stale: on a dataset other nodes write without pause, every
 /// write still ends.
 const OPTIMISTIC_ATTEMPTS: u32 = 3;
 
-/// One pass of reading, deciding and committing.
-async fn attempt_write(
-    db: &Db,
-    dataset: &str,
-    commits: &Announcer,
-    write: &Write,
-    ctx: &TransactionContext,
-    locking: Locking,
-) -> Result<Outcome, WriteError> {
-    let mut session = db.begin_write(dataset, locking).await?;
-    let (commit, json) = match decide(&mut session, ctx, &write.kind, &write.grants).await {
-        Ok(decided) => decided,
-        Err(e) => {
-            session.rollback().await;
-            return Err(e);
-        }
-    };
-    if write.dry_run || commit.changes.is_empty() {
-        session.rollback().await;
-        return Ok(Outcome { commit, seq: None });
-    }
-    let prepared = Arc::new(PreparedCommit::new(&commit, &json));
-    let seq = session.commit(&prepared, &json).await?;
-    commits
-        .announce(
-            seq,
-            Some(Committed {
-                seq,
-                commit: prepared,
-            }),
-        )
-        .await;
-    Ok(Outcome {
-        commit,
-        seq: Some(seq),
-    })
+struct Writer {
+    db: Db,
+    dataset: String,
+    commits: Announcer,
+    conn: WriteConnection,
+    recent: Recent,
 }
 
-/// Core's commit for `kind` over the documents as `locked` reads them, and
-/// the mutations to log with it, if the caller's grants allow it.
+impl Writer {
+    async fn perform(&mut self, mut write: Write) -> Result<Outcome, WriteError> {
+        let ctx = TransactionContext {
+            transaction_id: write
+                .transaction_id
+                .clone()
+                .unwrap_or_else(clock::transaction_id),
+            now: clock::now_rfc3339(),
+            identity: write.grants.identity().to_owned(),
+            auto_generate_array_keys: write.auto_generate_array_keys,
+            seed: clock::seed(),
+        };
+        if let WriteKind::Mutations { mutations, .. } = &mut write.kind {
+            resolve_queries(&self.db, &self.dataset, &write.grants, mutations).await?;
+        }
+        // Optimistic first (PostgreSQL reads without the lock, or assumes);
+        // a write that keeps finding its reads stale takes the lock before
+        // them. A stale commit answers with what it should have read.
+        let mut read = None;
+        for attempt in 1..=OPTIMISTIC_ATTEMPTS {
+            match self
+                .attempt(&write, &ctx, Locking::AtCommit, read.take())
+                .await
+            {
+                Err(WriteError::Store(StoreError::Stale { current })) => {
+                    tracing::debug!(self.dataset, attempt, "stale reads; deciding again");
+                    read = Some(current);
+                }
+                done => return done,
+            }
+        }
+        self.attempt(&write, &ctx, Locking::BeforeReads, None).await
+    }
+
+    /// One pass of reading (or taking `read`, documents read without the
+    /// lock), deciding and committing.
+    async fn attempt(
+        &mut self,
+        write: &Write,
+        ctx: &TransactionContext,
+        locking: Locking,
+        read: Option<HashMap<String, Document>>,
+    ) -> Result<Outcome, WriteError> {
+        let mut session = self.conn.begin(&self.dataset, locking).await?;
+        let decided = decide(&mut session, &mut self.recent, ctx, write, read).await;
+        let (commit, json) = match decided {
+            Ok(decided) => decided,
+            Err(e) => {
+                session.rollback().await;
+                return Err(e);
+            }
+        };
+        if write.dry_run || commit.changes.is_empty() {
+            session.rollback().await;
+            return Ok(Outcome { commit, seq: None });
+        }
+        let prepared = Arc::new(PreparedCommit::new(&commit, &json));
+        let seq = session.commit(&prepared, &json).await?;
+        self.recent.committed(&commit);
+        self.commits
+            .announce(
+                seq,
+                Some(Committed {
+                    seq,
+                    commit: prepared,
+                }),
+            )
+            .await;
+        Ok(Outcome {
+            commit,
+            seq: Some(seq),
+        })
+    }
+}
+
+/// Core's commit for `write` over the documents as `session` reads them,
+/// and the mutations to log with it, if the caller's grants allow it.
+///
+/// When the commit will check what was read, mutations are first decided
+/// on the documents `recent` remembers (or `read`, read without the lock):
+/// a decision that commits needs no read. One that fails, changes nothing or
+/// is a dry run does not go through that check, so it is taken again on
+/// what is stored.
 async fn decide(
-    locked: &mut DatasetWrite,
+    session: &mut DatasetWrite<'_>,
+    recent: &mut Recent,
     ctx: &TransactionContext,
-    kind: &WriteKind,
-    grants: &Grants,
+    write: &Write,
+    read: Option<HashMap<String, Document>>,
 ) -> Result<(Commit, Vec<Json>), WriteError> {
-    match kind {
+    let grants = &write.grants;
+    match &write.kind {
         WriteKind::Mutations { mutations, json } => {
-            let current = locked.read_documents(&required_ids(mutations)).await?;
-            let commit =
-                apply_transaction(mutations, &current, ctx).map_err(WriteError::Mutation)?;
-            grants
-                .check_commit(&commit)
-                .map_err(|e| WriteError::Permission(e.locate(mutations)))?;
-            Ok((commit, json.clone()))
+            let ids = required_ids(mutations);
+            let current = match read {
+                Some(read) if session.assume(&ids, &read) => {
+                    recent.found(&ids, &read);
+                    read
+                }
+                _ => {
+                    if session.checks_reads() && !write.dry_run {
+                        let assumed = recent.assume(&ids);
+                        if let Ok(commit) = decide_mutations(mutations, &assumed, ctx, grants) {
+                            if !commit.changes.is_empty() && session.assume(&ids, &assumed) {
+                                return Ok((commit, json.clone()));
+                            }
+                        }
+                    }
+                    let stored = session.read_documents(&ids).await?;
+                    recent.found(&ids, &stored);
+                    stored
+                }
+            };
+            Ok((
+                decide_mutations(mutations, &current, ctx, grants)?,
+                json.clone(),
+            ))
         }
         WriteKind::Actions(actions) => {
             let reads = action::required_reads(actions);
-            let mut current = locked.read_documents(&reads.ids).await?;
+            let mut current = session.read_documents(&reads.ids).await?;
             if !reads.id_prefixes.is_empty() || !reads.versions_of.is_empty() {
-                let versions: Vec<String> = locked
+                let versions: Vec<String> = session
                     .ids_with_prefix("versions.")
                     .await?
                     .into_iter()
                     .filter(|id| reads.wants(id) && !current.contains_key(id))
                     .collect();
-                current.extend(locked.read_documents(&versions).await?);
+                current.extend(session.read_documents(&versions).await?);
             }
             let follow_up = reads.follow_up_ids(&current);
             if !follow_up.is_empty() {
-                current.extend(locked.read_documents(&follow_up).await?);
+                current.extend(session.read_documents(&follow_up).await?);
             }
             let done = action::apply_actions(actions, &current, ctx).map_err(WriteError::Action)?;
             grants
@@ -186,6 +259,20 @@ async fn decide(
             Ok((done.commit, done.mutations_json))
         }
     }
+}
+
+/// Core's commit for `mutations` over `current`, if `grants` allow it.
+fn decide_mutations(
+    mutations: &[Mutation],
+    current: &HashMap<String, Document>,
+    ctx: &TransactionContext,
+    grants: &Grants,
+) -> Result<Commit, WriteError> {
+    let commit = apply_transaction(mutations, current, ctx).map_err(WriteError::Mutation)?;
+    grants
+        .check_commit(&commit)
+        .map_err(|e| WriteError::Permission(e.locate(mutations)))?;
+    Ok(commit)
 }
 
 /// Replaces each `delete`/`patch` by query with the ids of the documents its

@@ -83,12 +83,22 @@ pub(super) async fn read_documents_with(
         }
     };
     bodies
+        .iter()
+        .map(|body| serde_json::from_str(body))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Corrupt(format!("a stored body: {e}")))
+        .and_then(stored_documents)
+}
+
+/// Stored bodies by id.
+pub(super) fn stored_documents(
+    bodies: Vec<serde_json::Value>,
+) -> Result<HashMap<String, Document>, StoreError> {
+    bodies
         .into_iter()
         .map(|body| {
-            let doc = serde_json::from_str(&body)
-                .ok()
-                .and_then(Document::from_stored)
-                .ok_or_else(|| StoreError::Corrupt(format!("a stored body: {body}")))?;
+            let doc = Document::from_stored(body)
+                .ok_or_else(|| StoreError::Corrupt("a stored body without an _id".to_owned()))?;
             Ok((doc.id().to_owned(), doc))
         })
         .collect()

@@ -4,8 +4,9 @@
 //! they are recorded the way wrangler records them (a `d1_migrations` table
 //! with the file names), so a database made by either tool looks the same.
 
-use std::{path::Path, time::Duration};
+use std::{collections::HashMap, path::Path, time::Duration};
 
+use qanat_core::document::Document;
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqliteConnection, SqlitePool,
@@ -46,10 +47,12 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
-    /// A write that read without the dataset's lock found, at its commit,
-    /// that another writer had changed what it read; nothing was written.
+    /// A write that read without the dataset's lock (or assumed what it
+    /// would read) found, at its commit, that what it read is not what is
+    /// stored; nothing was written. `current`: the documents it read, as
+    /// they are now (an id not stored is absent).
     #[error("the documents this write read changed before it committed")]
-    Stale,
+    Stale { current: HashMap<String, Document> },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("migration {name} failed: {source}")]

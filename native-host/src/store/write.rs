@@ -15,7 +15,10 @@
 //! commit's statements, and a write is two calls. PostgreSQL takes a
 //! transaction-scoped advisory lock per dataset, which also makes the next
 //! `seq` exact; there each statement is a round trip, and a write that
-//! locks at commit is two (read, commit) instead of four.
+//! locks at commit is two (read, commit) instead of four. A dataset's
+//! writer keeps its own PostgreSQL connection between writes
+//! ([`WriteConnection`](super::WriteConnection)): a pool checks a connection with a round trip each
+//! time it hands one out and again when it takes it back.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -26,10 +29,12 @@ use qanat_core::document::Document;
 use qanat_core::listen::PreparedCommit;
 use serde_json::Value as Json;
 use sqlx::pool::PoolConnection;
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{Connection, PgConnection, Postgres, Sqlite, Transaction};
 
 use super::conn::Conn;
-use super::read::{ids_with_prefix_with, read_documents_with, IDS_WITH_PREFIX, SQLITE_READ};
+use super::read::{
+    ids_with_prefix_with, read_documents_with, stored_documents, IDS_WITH_PREFIX, SQLITE_READ,
+};
 use super::read_set::ReadSet;
 use super::{postgres::COMMITS_CHANNEL, sqlite::StoreError, Db};
 
@@ -45,16 +50,17 @@ pub enum Locking {
 }
 
 /// One write of a dataset, from its reads to [`DatasetWrite::commit`] or
-/// [`DatasetWrite::rollback`].
-pub struct DatasetWrite {
+/// [`DatasetWrite::rollback`], on a connection from the pool (`'static`) or
+/// on one a [`WriteConnection`](super::WriteConnection) lends it.
+pub struct DatasetWrite<'c> {
     dataset: String,
-    session: Option<Session>,
+    session: Option<Session<'c>>,
     /// What was read, for a commit that checks it: kept only by a write that
     /// has not taken the lock before its reads (PostgreSQL, `AtCommit`).
     reads: Option<ReadSet>,
 }
 
-enum Session {
+enum Session<'c> {
     /// A transaction begun by hand with the first statement (`begun`), so
     /// that BEGIN and COMMIT need no calls of their own.
     Sqlite {
@@ -62,10 +68,25 @@ enum Session {
         begun: bool,
     },
     /// A transaction holding the dataset's lock.
-    Postgres(Transaction<'static, Postgres>),
+    Postgres(Transaction<'c, Postgres>),
     /// No transaction, no lock: each statement commits on its own, and the
     /// commit's function takes the lock and checks the reads.
-    PostgresUnlocked(PoolConnection<Postgres>),
+    PostgresUnlocked(PgConn<'c>),
+}
+
+/// A PostgreSQL connection taken from the pool or lent by a writer.
+pub(super) enum PgConn<'c> {
+    Pooled(PoolConnection<Postgres>),
+    Lent(&'c mut PgConnection),
+}
+
+impl PgConn<'_> {
+    fn get(&mut self) -> &mut PgConnection {
+        match self {
+            PgConn::Pooled(conn) => conn,
+            PgConn::Lent(conn) => conn,
+        }
+    }
 }
 
 const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE;\n";
@@ -76,8 +97,11 @@ static SQLITE_BATCH: LazyLock<String> =
 
 /// PostgreSQL writes the same rows, after checking the reads, in one call
 /// of `qanat_commit` (`pg-migrations/0006_commit_function.sql`), which also
-/// announces the commit to every node on the database. NULL: stale reads.
-const POSTGRES_COMMIT: &str = "SELECT qanat_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+/// announces the commit to every node on the database; through
+/// `qanat_commit_or_current` (0007), which answers stale reads (a NULL
+/// `seq`) with the documents as they are now.
+const POSTGRES_COMMIT: &str =
+    "SELECT seq, current FROM qanat_commit_or_current($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 impl Db {
     /// Begins a write of `dataset`, taking its lock as `locking` says (on
@@ -86,34 +110,54 @@ impl Db {
         &self,
         dataset: &str,
         locking: Locking,
-    ) -> Result<DatasetWrite, StoreError> {
+    ) -> Result<DatasetWrite<'static>, StoreError> {
         let session = match (self, locking) {
             (Db::Sqlite { writer, .. }, _) => Session::Sqlite {
                 conn: writer.acquire().await?,
                 begun: false,
             },
-            // One round trip: BEGIN and the lock travel as one simple query.
-            (Db::Postgres(pool), Locking::BeforeReads) => Session::Postgres(
-                pool.begin_with(format!(
-                    "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended({}, 0))",
-                    sql_literal(dataset)
-                ))
-                .await?,
-            ),
+            (Db::Postgres(pool), Locking::BeforeReads) => {
+                Session::Postgres(pool.begin_with(begin_locked(dataset)).await?)
+            }
             (Db::Postgres(pool), Locking::AtCommit) => {
-                Session::PostgresUnlocked(pool.acquire().await?)
+                Session::PostgresUnlocked(PgConn::Pooled(pool.acquire().await?))
             }
         };
-        let reads = matches!(session, Session::PostgresUnlocked(_)).then(ReadSet::default);
-        Ok(DatasetWrite {
-            dataset: dataset.to_owned(),
-            session: Some(session),
-            reads,
-        })
+        Ok(DatasetWrite::new(dataset, session))
     }
 }
 
-impl DatasetWrite {
+/// BEGIN and the dataset's lock, as one simple query: one round trip.
+fn begin_locked(dataset: &str) -> String {
+    format!(
+        "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended({}, 0))",
+        sql_literal(dataset)
+    )
+}
+
+/// Begins a write of `dataset` on `conn`, a connection a writer keeps.
+pub(super) async fn begin_on<'c>(
+    conn: &'c mut PgConnection,
+    dataset: &str,
+    locking: Locking,
+) -> Result<DatasetWrite<'c>, StoreError> {
+    let session = match locking {
+        Locking::BeforeReads => Session::Postgres(conn.begin_with(begin_locked(dataset)).await?),
+        Locking::AtCommit => Session::PostgresUnlocked(PgConn::Lent(conn)),
+    };
+    Ok(DatasetWrite::new(dataset, session))
+}
+
+impl<'c> DatasetWrite<'c> {
+    fn new(dataset: &str, session: Session<'c>) -> DatasetWrite<'c> {
+        let reads = matches!(session, Session::PostgresUnlocked(_)).then(ReadSet::default);
+        DatasetWrite {
+            dataset: dataset.to_owned(),
+            session: Some(session),
+            reads,
+        }
+    }
+
     /// The connection, and the SQLite statement `sql` as it must run now:
     /// led by BEGIN if the transaction has not begun.
     fn next<'s>(&mut self, sql: &'s str) -> Result<(Conn<'_>, Cow<'s, str>), StoreError> {
@@ -128,7 +172,9 @@ impl DatasetWrite {
                 Ok((Conn::Sqlite(conn), sql))
             }
             Some(Session::Postgres(tx)) => Ok((Conn::Postgres(tx), Cow::Borrowed(sql))),
-            Some(Session::PostgresUnlocked(conn)) => Ok((Conn::Postgres(conn), Cow::Borrowed(sql))),
+            Some(Session::PostgresUnlocked(conn)) => {
+                Ok((Conn::Postgres(conn.get()), Cow::Borrowed(sql)))
+            }
             None => Err(StoreError::Corrupt("a finished dataset write".to_owned())),
         }
     }
@@ -145,6 +191,26 @@ impl DatasetWrite {
             reads.documents(ids, &found);
         }
         Ok(found)
+    }
+
+    /// Whether the commit checks what this write read (PostgreSQL,
+    /// [`Locking::AtCommit`]): only then may it [`assume`](Self::assume)
+    /// documents instead of reading them.
+    pub fn checks_reads(&self) -> bool {
+        self.reads.is_some()
+    }
+
+    /// Takes `assumed` (ids of `ids` missing from it: not stored) as what
+    /// reading `ids` would find, for the commit to check like a read.
+    /// Returns false, recording nothing, if the commit would not check it.
+    pub fn assume(&mut self, ids: &[String], assumed: &HashMap<String, Document>) -> bool {
+        match &mut self.reads {
+            Some(reads) => {
+                reads.documents(ids, assumed);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Every stored id that starts with `prefix`.
@@ -176,16 +242,17 @@ impl DatasetWrite {
             .as_ref()
             .map_or_else(|| "{}".to_owned(), ReadSet::to_json);
         let (conn, sql) = self.next(&SQLITE_BATCH)?;
-        let seqs: Result<Vec<Option<i64>>, sqlx::Error> = match conn {
+        let rows: Result<Vec<CommitRow>, sqlx::Error> = match conn {
             Conn::Sqlite(conn) => {
                 let mut query = sqlx::query_scalar(&sql);
                 for param in params {
                     query = query.bind(param);
                 }
-                query.fetch_all(conn).await
+                let seqs: Result<Vec<Option<i64>>, _> = query.fetch_all(conn).await;
+                seqs.map(|seqs| seqs.into_iter().map(|seq| (seq, None)).collect())
             }
             Conn::Postgres(conn) => {
-                let mut query = sqlx::query_scalar(POSTGRES_COMMIT);
+                let mut query = sqlx::query_as(POSTGRES_COMMIT);
                 for param in params {
                     query = query.bind(param);
                 }
@@ -196,12 +263,12 @@ impl DatasetWrite {
                     .await
             }
         };
-        match (seqs, self.session.take()) {
-            (Ok(seqs), Some(Session::Postgres(tx))) => {
+        match (rows, self.session.take()) {
+            (Ok(rows), Some(Session::Postgres(tx))) => {
                 tx.commit().await?;
-                one_seq(seqs)
+                one_seq(rows)
             }
-            (Ok(seqs), _) => one_seq(seqs),
+            (Ok(rows), _) => one_seq(rows),
             (Err(e), session) => {
                 rollback(session).await;
                 Err(e.into())
@@ -215,7 +282,7 @@ impl DatasetWrite {
     }
 }
 
-impl Drop for DatasetWrite {
+impl Drop for DatasetWrite<'_> {
     /// A write abandoned mid-way (its task cancelled): a SQLite connection
     /// still inside the transaction must not go back to the pool; closing it
     /// rolls the transaction back. sqlx rolls PostgreSQL's back itself.
@@ -226,7 +293,7 @@ impl Drop for DatasetWrite {
     }
 }
 
-async fn rollback(session: Option<Session>) {
+async fn rollback(session: Option<Session<'_>>) {
     match session {
         Some(Session::Sqlite {
             mut conn,
@@ -248,14 +315,25 @@ async fn rollback(session: Option<Session>) {
     }
 }
 
-/// The commit's `seq` from the one row it returns (`None`: stale reads).
-fn one_seq(seqs: Vec<Option<i64>>) -> Result<i64, StoreError> {
-    match seqs.as_slice() {
-        [Some(seq)] => Ok(*seq),
-        [None] => Err(StoreError::Stale),
+/// What a commit returns: its `seq`, or none and the documents it read as
+/// they are now (PostgreSQL; as a JSON array of bodies).
+type CommitRow = (Option<i64>, Option<String>);
+
+/// The commit's `seq` from the one row it returns, or the documents it
+/// read as they are now if the reads were stale.
+fn one_seq(rows: Vec<CommitRow>) -> Result<i64, StoreError> {
+    match rows.as_slice() {
+        [(Some(seq), _)] => Ok(*seq),
+        [(None, current)] => {
+            let bodies = serde_json::from_str(current.as_deref().unwrap_or("[]"))
+                .map_err(|e| StoreError::Corrupt(format!("the documents of a stale write: {e}")))?;
+            Err(StoreError::Stale {
+                current: stored_documents(bodies)?,
+            })
+        }
         _ => Err(StoreError::Corrupt(format!(
             "a commit logged {} transactions",
-            seqs.len()
+            rows.len()
         ))),
     }
 }

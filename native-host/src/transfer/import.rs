@@ -147,7 +147,7 @@ enum WriteFailure {
 }
 
 async fn write(
-    locked: DatasetWrite,
+    locked: DatasetWrite<'_>,
     todo: &[&Line],
     stored: &HashMap<String, Document>,
     mode: Mode,
