@@ -3,6 +3,7 @@
 # baseline on the same database (see native-host/examples/host_bench/):
 #   query      p50 within 2x of the raw SQL returning the same rows
 #   mutations  at least 50% of the transactions per second of plain inserts
+#              on one kept connection (and, beside it, through the pool)
 #   fan-out    1,000 SSE listeners on one node: commit acknowledged -> last
 #              listener received (p50/p99)
 # On SQLite, then on PostgreSQL when QANAT_DATABASE_URL is set. Extra

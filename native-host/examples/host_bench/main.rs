@@ -9,8 +9,9 @@
 //! - mutations ([`mutations`]): one-document `createOrReplace` transactions
 //!   through the dataset writer (core, grants, the log with mendoza
 //!   effects), against plain `INSERT … ON CONFLICT` statements, one
-//!   transaction each, on the same database; transactions per second and
-//!   their ratio (target: at least 50%);
+//!   transaction each, on the same database and one kept connection;
+//!   transactions per second and their ratio (target: at least 50%), and
+//!   the ratio to the same inserts through the pool;
 //! - fan-out ([`fanout`]): SSE listeners on one node, the time from a
 //!   commit's acknowledgement to the last listener receiving its event
 //!   (p50/p99).
