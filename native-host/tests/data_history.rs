@@ -214,6 +214,13 @@ async fn history(db: Db) {
         lines[1]
     );
     assert!(restricted.ndjson(&tx("/s")).await.is_empty());
+    // `limit` counts what the caller sees: t5 takes no place.
+    let newest = restricted.ndjson(&tx("?reverse=true&limit=2")).await;
+    assert_eq!(ids(&newest), [&t4, &t3]);
+    assert_eq!(
+        ids(&restricted.ndjson(&tx("?limit=3")).await),
+        [&t1, &t2, &t3]
+    );
     let all = String::from_utf8(
         restricted
             .send("GET", &tx("?effectFormat=mendoza"), None)

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use qanat_core::grants::Grants;
 use serde_json::{json, Map, Value};
 
 use super::data::{self, Pairs};
@@ -21,10 +22,14 @@ use crate::auth::Caller;
 use crate::dataset::clock;
 use crate::error::AppError;
 use crate::serve::AppState;
-use crate::store::LogQuery;
+use crate::store::{LogQuery, LoggedTransaction};
 
 /// How many transactions one response lists at most without `limit`.
 const DEFAULT_LIMIT: i64 = 10_000;
+/// How many transactions one response reads at most while looking for ones
+/// the caller may see: a role that sees little of a long log gets a short
+/// answer rather than a request that reads all of it.
+const MAX_SCANNED: usize = 100_000;
 
 pub async fn all(
     State(state): State<Arc<AppState>>,
@@ -69,7 +74,7 @@ async fn list(
         let readable = history_access::readable(state, &grants, dataset, asked).await?;
         asked.retain(|id| readable.contains(id));
     }
-    let query = log_query(state, dataset, documents.clone(), pairs).await?;
+    let mut query = log_query(state, dataset, documents.clone(), pairs).await?;
     let identified_only = data::flag(pairs, "includeIdentifiedDocumentsOnly", false)?;
     // `excludeContent` leaves out what carries document bodies (the
     // mutations) but not the effects: Studio's timeline asks for both
@@ -82,8 +87,40 @@ async fn list(
             .filter(|_| identified_only)
             .map(|ids| ids.into_iter().collect()),
     };
-    let log = state.db.transactions(dataset, &query).await?;
+    // `limit` counts the lines the caller sees: a transaction of documents
+    // it may not read takes no place, so the log is read a page at a time
+    // until the lines are there or the log ends.
+    let mut out = String::new();
+    let (mut shown, mut scanned) = (0, 0);
+    loop {
+        let log = state.db.transactions(dataset, &query).await?;
+        scanned += log.len();
+        let room = query.limit - shown;
+        shown += lines(state, &grants, dataset, &log, &content, room, &mut out).await?;
+        let Some(last) = log.last() else { break };
+        if shown >= query.limit || (log.len() as i64) < query.limit || scanned >= MAX_SCANNED {
+            break;
+        }
+        if query.newest_first {
+            query.up_to_seq = last.seq - 1;
+        } else {
+            query.after_seq = last.seq;
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out))
+}
 
+/// Writes the lines of `log` the caller may see, at most `room` of them, to
+/// `out`; returns how many.
+async fn lines(
+    state: &AppState,
+    grants: &Grants,
+    dataset: &str,
+    log: &[LoggedTransaction],
+    content: &Content,
+    room: i64,
+    out: &mut String,
+) -> Result<i64, AppError> {
     let touched: Vec<String> = log
         .iter()
         .flat_map(|entry| entry.effects.as_object().into_iter().flat_map(Map::keys))
@@ -91,10 +128,12 @@ async fn list(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let visible = history_access::readable(state, &grants, dataset, &touched).await?;
-
-    let mut out = String::new();
-    for entry in &log {
+    let visible = history_access::readable(state, grants, dataset, &touched).await?;
+    let mut written = 0;
+    for entry in log {
+        if written >= room {
+            break;
+        }
         let Some(effects) = entry.effects.as_object() else {
             continue;
         };
@@ -125,8 +164,9 @@ async fn list(
         }
         out.push_str(&Value::to_string(&line));
         out.push('\n');
+        written += 1;
     }
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out))
+    Ok(written)
 }
 
 /// The log selection the query string asks for: `limit`, `reverse`,
