@@ -123,6 +123,8 @@ async fn sessions_behave(db: &Db) {
     assert_eq!(wrong.1["statusCode"], 401);
 
     let ada = token_of(&app, "ada@example.com", ADA_PASSWORD).await;
+    // An address is the same address in any case.
+    token_of(&app, "Ada@Example.COM", ADA_PASSWORD).await;
     assert!(jwt::looks_like_jwt(&ada), "{ada}");
     let (status, body) = login(&app, json!({"id": "ada", "password": ADA_PASSWORD})).await;
     assert_eq!(status, StatusCode::OK, "{body}");

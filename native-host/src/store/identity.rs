@@ -109,13 +109,23 @@ pub async fn password_hash(
     db: &Db,
     name: LoginName<'_>,
 ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
-    const BY_EMAIL: &str = "SELECT id, password_hash FROM users WHERE email = $1";
+    // People type their address in any case: the stored one as written,
+    // else the one address equal to it ignoring case (two such addresses
+    // name nobody, rather than either of them).
+    const BY_EMAIL: &str = "SELECT id, password_hash FROM users WHERE email = $1 \
+         UNION ALL SELECT id, password_hash FROM users WHERE lower(email) = lower($1) \
+         AND NOT EXISTS (SELECT 1 FROM users WHERE email = $1) LIMIT 2";
     const BY_ID: &str = "SELECT id, password_hash FROM users WHERE id = $1";
     let (sql, value) = match name {
         LoginName::Email(email) => (BY_EMAIL, email),
         LoginName::Id(id) => (BY_ID, id),
     };
-    on_pool!(db, pool => sqlx::query_as(sql).bind(value).fetch_optional(pool).await)
+    let rows: Vec<(String, Option<String>)> =
+        on_pool!(db, pool => sqlx::query_as(sql).bind(value).fetch_all(pool).await)?;
+    Ok(match <[_; 1]>::try_from(rows) {
+        Ok([row]) => Some(row),
+        Err(_) => None,
+    })
 }
 
 /// Every user, robots included, ordered by id, each with whether it is a
