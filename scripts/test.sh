@@ -2,12 +2,15 @@
 # Runs every test of Qanat, from a fresh clone on a fresh Debian machine.
 #
 # Installs what it needs (the wasm target, PostgreSQL from apt, the Node
-# packages in tests/package-lock.json) and is safe to run again: each step
-# skips what is already there.
+# packages in tests/package-lock.json, and for the edge Worker what
+# `scripts/edge.sh tools` installs: Node 24, edge/package-lock.json's
+# wrangler, worker-build and wasm-bindgen-cli) and is safe to run again:
+# each step skips what is already there.
 #
-# Steps: toolchain, PostgreSQL, Node packages, rustfmt, clippy, building the
-# tests, core's wasm build and its import check, the host benchmark at toy
-# size, the Rust test suites (nextest), doc tests.
+# Steps: toolchain, PostgreSQL, Node packages, edge tools, rustfmt, clippy,
+# building the tests, core's wasm build and its import check, the Worker's
+# build and its upload size, the host benchmark at toy size, the Rust test
+# suites (the Worker's under `wrangler dev`), doc tests.
 #
 # Environment:
 #   CI=true            also sets CARGO_INCREMENTAL=0
@@ -143,6 +146,10 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+section "Edge tools: Node 24, wrangler (edge/package-lock.json), worker-build, wasm-bindgen-cli"
+bash scripts/edge.sh tools
+
+# ---------------------------------------------------------------------------
 section "rustfmt"
 cargo fmt --all --check
 
@@ -168,6 +175,11 @@ fi
 section "core for wasm32-unknown-unknown: build, then check it imports nothing"
 cargo build -p qanat-core --target wasm32-unknown-unknown --release
 "$CHECKER" "$TARGET_DIR/wasm32-unknown-unknown/release/qanat_core.wasm"
+
+# ---------------------------------------------------------------------------
+section "The edge Worker: build, and its upload size (at most 3 MiB gzipped)"
+bash scripts/edge.sh build
+bash scripts/edge.sh size
 
 # ---------------------------------------------------------------------------
 section "Host benchmark at toy size: its own checks, not its timings"

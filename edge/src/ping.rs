@@ -1,0 +1,16 @@
+//! `GET /ping` and `GET /v{version}/ping`: liveness, answered as the native
+//! host and Sanity answer it.
+
+use worker::{Request, Response, Result, RouteContext};
+
+pub fn ping(_request: Request, _ctx: RouteContext<()>) -> Result<Response> {
+    Response::ok("PONG")
+}
+
+/// Only `v…` segments are API versions; anything else is not found.
+pub fn versioned_ping(_request: Request, ctx: RouteContext<()>) -> Result<Response> {
+    match ctx.param("version") {
+        Some(version) if version.starts_with('v') => Response::ok("PONG"),
+        _ => Response::error("Not Found", 404),
+    }
+}
