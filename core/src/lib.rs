@@ -17,4 +17,5 @@ pub mod limits;
 pub mod listen;
 pub mod mendoza;
 pub mod mutation;
+pub mod read_sql;
 pub mod text;

@@ -1,14 +1,16 @@
 //! Documents read from the SQLite store for GROQ: core's
 //! [`Store`](qanat_core::groq::store::Store) over the `documents` table.
 //!
-//! Core decides what to read (the filter it pushed down, the ids `->` needs);
-//! this file only turns that into SQL and rows into values.
+//! Core decides what to read (the filter it pushed down, the ids `->` needs)
+//! and writes the statements (`read_sql`, which D1 runs too); this file
+//! binds them and turns rows into values.
 
 use std::sync::Arc;
 
-use qanat_core::groq::plan::{order_sqlite, to_sqlite, Predicate, SqlParam};
+use qanat_core::groq::plan::{Predicate, SqlParam};
 use qanat_core::groq::store::{OrderedScan, Store};
 use qanat_core::groq::value::Value;
+use qanat_core::read_sql::{self, ReadStatement};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{query::Query, Row, Sqlite, SqlitePool};
 
@@ -22,72 +24,36 @@ impl Store for SqliteDocuments<'_> {
     type Error = sqlx::Error;
 
     async fn scan(&self, filter: Option<&Predicate>) -> Result<Vec<Value>, sqlx::Error> {
-        let rows = match filter {
-            None => {
-                sqlx::query("SELECT body FROM documents WHERE dataset = ? ORDER BY id")
-                    .bind(self.dataset)
-                    .fetch_all(self.pool)
-                    .await?
-            }
-            Some(filter) => {
-                let sql = to_sqlite(filter);
-                let text = format!(
-                    "SELECT body FROM documents WHERE dataset = ? AND ({}) ORDER BY id",
-                    sql.sql
-                );
-                let query = sqlx::query(&text).bind(self.dataset);
-                bind_all(query, &sql.params).fetch_all(self.pool).await?
-            }
-        };
-        rows.iter()
-            .map(|row| parse_body(row.try_get("body")?))
-            .collect()
+        self.read(read_sql::scan(self.dataset, filter)).await
     }
 
     async fn scan_ordered(
         &self,
         scan: &OrderedScan<'_>,
     ) -> Result<Option<Vec<Value>>, sqlx::Error> {
-        let sql = to_sqlite(scan.filter);
-        // substr, not LIKE or GLOB: ids may hold their wildcards.
-        let published = if scan.published_only {
-            " AND substr(id, 1, 7) <> 'drafts.' AND substr(id, 1, 9) <> 'versions.'"
-        } else {
-            ""
-        };
-        let text = format!(
-            "SELECT body FROM documents WHERE dataset = ? AND ({}){published} \
-             ORDER BY {} LIMIT ?",
-            sql.sql,
-            order_sqlite(scan.keys)
-        );
-        let query = bind_all(sqlx::query(&text).bind(self.dataset), &sql.params)
-            .bind(i64::try_from(scan.limit).unwrap_or(i64::MAX));
-        let rows = query.fetch_all(self.pool).await?;
-        rows.iter()
-            .map(|row| parse_body(row.try_get("body")?))
-            .collect::<Result<_, _>>()
+        self.read(read_sql::scan_ordered(self.dataset, scan))
+            .await
             .map(Some)
     }
 
     async fn get(&self, ids: &[Arc<str>]) -> Result<Vec<Value>, sqlx::Error> {
-        // One JSON array parameter however many ids: D1 binds at most 100.
-        let list = serde_json::Value::from(ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
-        let rows = sqlx::query(
-            "SELECT body FROM documents WHERE dataset = ? \
-             AND id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(self.dataset)
-        .bind(list.to_string())
-        .fetch_all(self.pool)
-        .await?;
+        self.read(read_sql::get(self.dataset, ids)).await
+    }
+}
+
+impl SqliteDocuments<'_> {
+    /// The bodies `statement` selects, as GROQ values.
+    async fn read(&self, statement: ReadStatement) -> Result<Vec<Value>, sqlx::Error> {
+        let rows = bind_all(sqlx::query(&statement.sql), &statement.params)
+            .fetch_all(self.pool)
+            .await?;
         rows.iter()
             .map(|row| parse_body(row.try_get("body")?))
             .collect()
     }
 }
 
-/// Binds `params`, in order, as `to_sqlite` rendered them.
+/// Binds `params`, in order, as core's SQLite statements give them.
 pub fn bind_all<'q>(
     mut query: Query<'q, Sqlite, SqliteArguments<'q>>,
     params: &'q [SqlParam],
