@@ -69,13 +69,10 @@ async fn two_nodes_writing_at_once_lose_no_update() {
     }
     let (_, doc) = call(&nodes[1], "GET", DOC, None).await;
     assert_eq!(doc["documents"][0]["n"], json!(INCREMENTS), "{doc}");
-    let log = store
-        .db
-        .transactions_after("production", 0, 1000)
-        .await
-        .expect("log");
-    let seqs: Vec<i64> = log.iter().map(|t| t.seq).collect();
-    assert_eq!(seqs, (1..=INCREMENTS as i64 + 1).collect::<Vec<_>>());
+    assert_eq!(
+        logged_seqs(&store.db).await,
+        (1..=INCREMENTS as i64 + 1).collect::<Vec<_>>()
+    );
 
     const CONTENDERS: usize = 12;
     let rev = doc["documents"][0]["_rev"]
@@ -104,6 +101,15 @@ async fn two_nodes_writing_at_once_lose_no_update() {
 
     second.close().await;
     store.finish().await;
+}
+
+/// The `seq` of every transaction in the log, in order.
+async fn logged_seqs(db: &qanat_host::store::Db) -> Vec<i64> {
+    let log = db
+        .transactions_after("production", 0, 1000)
+        .await
+        .expect("log");
+    log.iter().map(|t| t.seq).collect()
 }
 
 /// The document `id` as `node` serves it (`Null`: none).
@@ -168,12 +174,7 @@ async fn what_a_node_remembers_never_decides_a_write_another_node_changed() {
         ok(mutate(&a, json!([{"patch": {"id": "memo", "inc": {"n": 1}}}])).await);
     }
     assert_eq!(document(&a, "memo").await["n"], json!(13));
-    let log = store
-        .db
-        .transactions_after("production", 0, 1000)
-        .await
-        .expect("log");
-    let seqs: Vec<i64> = log.iter().map(|t| t.seq).collect();
+    let seqs = logged_seqs(&store.db).await;
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gap");
 
     second.close().await;
