@@ -18,4 +18,5 @@ pub mod listen;
 pub mod mendoza;
 pub mod mutation;
 pub mod read_sql;
+pub mod request;
 pub mod text;

@@ -1,0 +1,108 @@
+//! What every host reads from a data request's query string the same way:
+//! the last value of a name, comma lists, boolean flags, `$name=<JSON>`
+//! parameters, and Sanity's 400 body for a value it cannot take.
+
+use serde_json::{json, Map, Value as Json};
+
+/// Query-string pairs, decoded, in order.
+pub type Pairs = Vec<(String, String)>;
+
+/// A value the request cannot have: a 400, described for the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRequest(pub String);
+
+impl BadRequest {
+    /// Sanity's body for it.
+    pub fn to_json(&self) -> Json {
+        json!({"error": {"type": "httpBadRequest", "description": self.0}})
+    }
+}
+
+/// The last value given for `name`.
+pub fn value<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A comma-separated list in a path or query string (`id1,id2`,
+/// `types=a,b`), trimmed, without empty items.
+pub fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A boolean option: `true`/`1`/empty (`?dryRun`) are true, `false`/`0`
+/// false; absent is `default`.
+pub fn flag(pairs: &Pairs, name: &str, default: bool) -> Result<bool, BadRequest> {
+    match value(pairs, name) {
+        None => Ok(default),
+        Some("true" | "1" | "") => Ok(true),
+        Some("false" | "0") => Ok(false),
+        Some(other) => Err(BadRequest(format!(
+            "Invalid value for `{name}`: {other:?}; expected true or false"
+        ))),
+    }
+}
+
+/// Every `$name=<JSON>` pair as a parameter.
+pub fn params(pairs: &Pairs) -> Result<Map<String, Json>, BadRequest> {
+    let mut params = Map::new();
+    for (key, raw) in pairs {
+        if let Some(name) = key.strip_prefix('$') {
+            let value = serde_json::from_str(raw).map_err(|_| {
+                BadRequest(format!(
+                    "Unable to parse value of \"${name}={raw}\". Please quote string values."
+                ))
+            })?;
+            params.insert(name.to_owned(), value);
+        }
+    }
+    Ok(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Pairs {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn flags() {
+        for (given, default, expected) in [
+            (vec![], true, Some(true)),
+            (vec![("dryRun", "true")], false, Some(true)),
+            (vec![("dryRun", "")], false, Some(true)),
+            (vec![("dryRun", "0")], true, Some(false)),
+            (vec![("dryRun", "maybe")], true, None),
+        ] {
+            let got = flag(&pairs(&given), "dryRun", default).ok();
+            assert_eq!(got, expected, "{given:?}");
+        }
+    }
+
+    #[test]
+    fn params_parse_json_and_reject_bare_strings() {
+        let ok =
+            params(&pairs(&[("$n", "3"), ("$s", "\"x\""), ("query", "*")])).expect("valid params");
+        assert_eq!(Json::Object(ok), json!({"n": 3, "s": "x"}));
+        let err = params(&pairs(&[("$s", "x")])).expect_err("a bare string");
+        assert_eq!(err.to_json()["error"]["type"], "httpBadRequest");
+    }
+
+    #[test]
+    fn the_last_value_wins_and_lists_drop_empty_items() {
+        let given = pairs(&[("perspective", "raw"), ("perspective", "drafts")]);
+        assert_eq!(value(&given, "perspective"), Some("drafts"));
+        assert_eq!(comma_list(" a, ,b,"), ["a", "b"]);
+    }
+}
