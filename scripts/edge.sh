@@ -6,6 +6,8 @@
 #   bash scripts/edge.sh dev      migrate the local D1 and run `wrangler dev`
 #                                 on 127.0.0.1:${QANAT_EDGE_PORT:-8787}, its
 #                                 D1/R2/DO state in ${QANAT_EDGE_STATE:-.wrangler/state}
+#   bash scripts/edge.sh sql SQL  migrate the local D1 and run SQL on it (the
+#                                 same state folder as `dev`)
 #   bash scripts/edge.sh size     `wrangler deploy --dry-run`: the upload and
 #                                 wasm sizes; fails past 3 MiB gzipped
 #   bash scripts/edge.sh env      print the PATH and variables the others use
@@ -65,11 +67,23 @@ build() {
     ls -l "$EDGE/build/worker/"
 }
 
-dev() {
+STATE="${QANAT_EDGE_STATE:-$ROOT/.wrangler/state}"
+
+migrate() {
     use_env
     cd "$ROOT"
-    local state="${QANAT_EDGE_STATE:-$ROOT/.wrangler/state}"
-    "$EDGE/node_modules/.bin/wrangler" d1 migrations apply qanat --local --persist-to "$state"
+    "$EDGE/node_modules/.bin/wrangler" d1 migrations apply qanat --local --persist-to "$STATE"
+}
+
+sql() {
+    migrate
+    "$EDGE/node_modules/.bin/wrangler" d1 execute qanat --local --persist-to "$STATE" \
+        --command "$1"
+}
+
+dev() {
+    migrate
+    local state="$STATE"
     # A caller that started this in its own process group stops npx's node
     # and workerd with it.
     exec "$EDGE/node_modules/.bin/wrangler" dev --local --ip 127.0.0.1 \
@@ -106,7 +120,8 @@ case "${1:-}" in
     tools) tools ;;
     build) build ;;
     dev) dev ;;
+    sql) sql "${2:?usage: bash scripts/edge.sh sql 'SQL'}" ;;
     size) size ;;
     env) use_env; echo "PATH=$PATH" ;;
-    *) echo "usage: bash scripts/edge.sh tools|build|dev|size|env" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/edge.sh tools|build|dev|sql|size|env" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 //! The edge Worker under `wrangler dev` (workerd, with local D1): started
 //! on a loopback port with its migrations applied to a scratch state
-//! folder, asked over HTTP, and stopped with its whole process group.
+//! folder and rows written there, asked over HTTP, and stopped with its
+//! whole process group.
 //!
 //! Needs `bash scripts/edge.sh tools` and `bash scripts/edge.sh build`
 //! first (`scripts/test.sh` runs both).
@@ -11,6 +12,8 @@ use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use serde_json::{json, Value as Json};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -27,7 +30,8 @@ struct Worker {
 }
 
 impl Worker {
-    fn start() -> Worker {
+    /// Starts the Worker on a local D1 that `seed` (SQL) has written to.
+    fn start(seed: &str) -> Worker {
         let shim = root().join("edge/build/worker/shim.mjs");
         assert!(
             shim.exists(),
@@ -40,6 +44,13 @@ impl Worker {
             .expect("a free port")
             .port();
         let state = std::env::temp_dir().join(format!("qanat-edge-{}", std::process::id()));
+        let seeded = Command::new("bash")
+            .arg(root().join("scripts/edge.sh"))
+            .args(["sql", seed])
+            .env("QANAT_EDGE_STATE", &state)
+            .status()
+            .expect("run scripts/edge.sh sql");
+        assert!(seeded.success(), "seeding the local D1 failed");
         let child = Command::new("bash")
             .arg(root().join("scripts/edge.sh"))
             .arg("dev")
@@ -63,7 +74,22 @@ impl Worker {
     }
 
     fn get(&self, path: &str) -> (u16, String) {
-        get(self.port, path).unwrap_or_else(|| panic!("no answer to GET {path}"))
+        self.get_with(path, "")
+    }
+
+    /// `GET path` with `headers` (each line ending in CRLF).
+    fn get_with(&self, path: &str, headers: &str) -> (u16, String) {
+        request(self.port, path, headers).unwrap_or_else(|| panic!("no answer to GET {path}"))
+    }
+
+    /// The JSON a query answers, with its status.
+    fn query(&self, dataset: &str, groq: &str, more: &str) -> (u16, Json) {
+        let (status, body) = self.get(&format!(
+            "/v2025-02-19/data/query/{dataset}?query={}{more}",
+            encode(groq)
+        ));
+        let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        (status, json)
     }
 }
 
@@ -86,12 +112,18 @@ impl Drop for Worker {
 
 /// Status and body of `GET path`, or `None` if nothing answers.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    request(port, path, "")
+}
+
+/// [`get`] with `headers`, each line ending in CRLF.
+fn request(port: u16, path: &str, headers: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .ok()?;
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{headers}\r\n"
+    );
     stream.write_all(request.as_bytes()).ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
@@ -108,6 +140,18 @@ fn get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
+/// `text` percent-encoded for a query string.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn unchunk(mut body: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = body.split_once("\r\n") {
@@ -121,10 +165,63 @@ fn unchunk(mut body: &str) -> String {
     out
 }
 
+/// A public dataset with a published post, its draft and another post; a
+/// private one with a post.
+const SEED: &str = "\
+    INSERT INTO datasets (name, acl_mode, created_at) VALUES \
+      ('production', 'public', '2026-01-01T00:00:00Z'), ('secret', 'private', '2026-01-01T00:00:00Z'); \
+    INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) VALUES \
+      ('production', 'p1', 'post', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', \
+       '{\"_id\":\"p1\",\"_type\":\"post\",\"_rev\":\"r1\",\"title\":\"مرحبا\",\"views\":10}'), \
+      ('production', 'drafts.p1', 'post', 'r2', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', \
+       '{\"_id\":\"drafts.p1\",\"_type\":\"post\",\"_rev\":\"r2\",\"title\":\"draft\",\"views\":10}'), \
+      ('production', 'p2', 'post', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', \
+       '{\"_id\":\"p2\",\"_type\":\"post\",\"_rev\":\"r1\",\"title\":\"Hello\",\"views\":3}'), \
+      ('secret', 's1', 'post', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', \
+       '{\"_id\":\"s1\",\"_type\":\"post\",\"_rev\":\"r1\",\"title\":\"hidden\"}');";
+
 #[test]
 fn the_worker_answers_under_wrangler_dev() {
-    let worker = Worker::start();
+    let worker = Worker::start(SEED);
     assert_eq!(worker.get("/ping"), (200, "PONG".to_owned()));
     assert_eq!(worker.get("/v2025-02-19/ping"), (200, "PONG".to_owned()));
     assert_eq!(worker.get("/nope/ping").0, 404);
+
+    // Anonymous on a public dataset: its published documents, filtered in
+    // D1 and ordered by core, with parameters.
+    let (status, body) = worker.query(
+        "production",
+        r#"*[_type == "post" && views > $min] | order(views desc){_id, title}"#,
+        "&%24min=1",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["result"],
+        json!([{"_id": "p1", "title": "مرحبا"}, {"_id": "p2", "title": "Hello"}])
+    );
+    assert!(body["ms"].is_u64(), "{body}");
+    assert!(body["query"].is_string(), "{body}");
+    let (_, body) = worker.query("production", "count(*)", "&returnQuery=false");
+    assert_eq!(body["result"], json!(2), "{body}");
+    assert!(body.get("query").is_none(), "{body}");
+
+    // Anonymous on a private dataset: nothing.
+    let (status, body) = worker.query("secret", "*[_type == \"post\"]", "");
+    assert_eq!((status, &body["result"]), (200, &json!([])), "{body}");
+
+    // Bad input gets Sanity's error bodies.
+    let (status, body) = worker.query("production", "*[_type == ", "");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["type"], "queryParseError", "{body}");
+    assert!(body["error"]["start"].is_u64(), "{body}");
+    let (status, body) = worker.query("production", "*", "&%24min=bare");
+    assert_eq!(
+        (status, &body["error"]["type"]),
+        (400, &json!("httpBadRequest"))
+    );
+    let (status, _) = worker.get_with(
+        "/v2025-02-19/data/query/production?query=*",
+        "Authorization: Bearer qn_x\r\n",
+    );
+    assert_eq!(status, 401);
 }
