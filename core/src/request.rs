@@ -1,8 +1,13 @@
-//! What every host reads from a data request's query string the same way:
-//! the last value of a name, comma lists, boolean flags, `$name=<JSON>`
-//! parameters, and Sanity's 400 body for a value it cannot take.
+//! What every host reads from a data request the same way: the last value
+//! of a name in the query string, comma lists, boolean flags,
+//! `$name=<JSON>` parameters, a query's text and parameters from a GET or a
+//! POST, the body size limit, and Sanity's 400 body for a value it cannot
+//! take.
 
 use serde_json::{json, Map, Value as Json};
+
+/// Request bodies past this are refused with 413, as Sanity refuses its own.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Query-string pairs, decoded, in order.
 pub type Pairs = Vec<(String, String)>;
@@ -66,6 +71,32 @@ pub fn params(pairs: &Pairs) -> Result<Map<String, Json>, BadRequest> {
     Ok(params)
 }
 
+/// A GROQ query's text and parameters: from the query string (`query`,
+/// `$name=…`) for a GET, or from the JSON body `{query, params}` for a POST
+/// (which clients switch to past ~11 KB of query string), whose `params`
+/// are added to any given in the query string.
+pub fn query_request(
+    pairs: &Pairs,
+    body: Option<&Json>,
+) -> Result<(String, Map<String, Json>), BadRequest> {
+    let mut params = params(pairs)?;
+    let Some(body) = body else {
+        let text = value(pairs, "query")
+            .ok_or_else(|| BadRequest("Missing query parameter `query`".to_owned()))?;
+        return Ok((text.to_owned(), params));
+    };
+    let text = body
+        .get("query")
+        .and_then(Json::as_str)
+        .ok_or_else(|| BadRequest("Missing `query` in the request body".to_owned()))?;
+    match body.get("params") {
+        Some(Json::Object(given)) => params.extend(given.clone()),
+        None | Some(Json::Null) => {}
+        Some(_) => return Err(BadRequest("`params` must be an object".to_owned())),
+    }
+    Ok((text.to_owned(), params))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +128,25 @@ mod tests {
         assert_eq!(Json::Object(ok), json!({"n": 3, "s": "x"}));
         let err = params(&pairs(&[("$s", "x")])).expect_err("a bare string");
         assert_eq!(err.to_json()["error"]["type"], "httpBadRequest");
+    }
+
+    #[test]
+    fn a_query_comes_from_the_query_string_or_the_body() {
+        let url = pairs(&[("query", "*[a == $a]"), ("$a", "1"), ("$b", "2")]);
+        let (text, params) = query_request(&url, None).expect("a GET");
+        assert_eq!(
+            (text.as_str(), Json::Object(params)),
+            ("*[a == $a]", json!({"a": 1, "b": 2}))
+        );
+        let body = json!({"query": "*[b == $b]", "params": {"b": 3}});
+        let (text, params) = query_request(&url, Some(&body)).expect("a POST");
+        assert_eq!(
+            (text.as_str(), Json::Object(params)),
+            ("*[b == $b]", json!({"a": 1, "b": 3}))
+        );
+        assert!(query_request(&pairs(&[]), None).is_err());
+        assert!(query_request(&url, Some(&json!({"params": {}}))).is_err());
+        assert!(query_request(&url, Some(&json!({"query": "*", "params": [1]}))).is_err());
     }
 
     #[test]

@@ -7,11 +7,8 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::error::AppError;
 
-/// Request bodies past this are refused with 413, as Sanity refuses its own.
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
-
 use qanat_core::request::{self, BadRequest};
-pub use qanat_core::request::{comma_list, value, Pairs};
+pub use qanat_core::request::{comma_list, value, Pairs, MAX_BODY_BYTES};
 
 /// Only `v…` segments are API versions (`v1`, `vX`, `v2025-02-19`);
 /// anything else under `/{x}/data/...` is not an endpoint.

@@ -11,6 +11,7 @@ use axum::Json;
 use qanat_core::grants::ReadableStore;
 use qanat_core::groq::store::{query, QueryError};
 use qanat_core::groq::QueryOptions;
+use qanat_core::request;
 use serde_json::{json, Map, Value};
 
 use super::data::{self, Pairs};
@@ -26,15 +27,11 @@ pub async fn get(
     Query(pairs): Query<Pairs>,
 ) -> Result<Json<Value>, AppError> {
     data::api_version(&version)?;
-    let text = data::value(&pairs, "query")
-        .ok_or_else(|| data::bad_request("Missing query parameter `query`"))?
-        .to_owned();
-    let params = data::params(&pairs)?;
+    let (text, params) = request::query_request(&pairs, None)?;
     run(&state, &caller, &dataset, &pairs, text, params).await
 }
 
-/// Clients switch to POST past ~11 KB of query string: `{query, params}` in
-/// the body, the other options still in the URL.
+/// `{query, params}` in the body, the other options still in the URL.
 pub async fn post(
     State(state): State<Arc<AppState>>,
     caller: Caller,
@@ -44,17 +41,7 @@ pub async fn post(
 ) -> Result<Json<Value>, AppError> {
     data::api_version(&version)?;
     let body = data::body_json(body)?;
-    let text = body
-        .get("query")
-        .and_then(Value::as_str)
-        .ok_or_else(|| data::bad_request("Missing `query` in the request body"))?
-        .to_owned();
-    let mut params = data::params(&pairs)?;
-    match body.get("params") {
-        Some(Value::Object(given)) => params.extend(given.clone()),
-        None | Some(Value::Null) => {}
-        Some(_) => return Err(data::bad_request("`params` must be an object")),
-    }
+    let (text, params) = request::query_request(&pairs, Some(&body))?;
     run(&state, &caller, &dataset, &pairs, text, params).await
 }
 
