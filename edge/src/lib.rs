@@ -17,6 +17,7 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get("/ping", ping::ping)
         .get("/:version/ping", ping::versioned_ping)
         .get_async("/:version/data/query/:dataset", query::get)
+        .post_async("/:version/data/query/:dataset", query::post)
         .run(request, env)
         .await
 }

@@ -1,5 +1,5 @@
-//! `GET /{version}/data/query/{dataset}`: a GROQ query over what the caller
-//! may read, the filter pushed down to D1 by core.
+//! `GET`/`POST /{version}/data/query/{dataset}`: a GROQ query over what the
+//! caller may read, the filter pushed down to D1 by core.
 //!
 //! Only anonymous callers so far, who read what the dataset's access mode
 //! lets them (a public dataset's published documents; nothing on a private
@@ -15,6 +15,31 @@ use worker::{Date, Request, Response, Result, RouteContext};
 use crate::documents::D1Documents;
 
 pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
+    run(request, ctx, None).await
+}
+
+/// `{query, params}` in the body, the other options still in the URL.
+pub async fn post(mut request: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let text = request.text().await?;
+    if text.len() > request::MAX_BODY_BYTES {
+        let description = format!(
+            "Request body is larger than the limit of {} bytes",
+            request::MAX_BODY_BYTES
+        );
+        return sanity_error(
+            413,
+            json!({"error": {"type": "httpPayloadTooLarge", "description": description}}),
+        );
+    }
+    match serde_json::from_str(&text) {
+        Ok(body) => run(request, ctx, Some(body)).await,
+        Err(e) => bad_request(BadRequest(format!(
+            "The request body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Result<Response> {
     let start = Date::now().as_millis();
     let (Some(version), Some(dataset)) = (ctx.param("version"), ctx.param("dataset")) else {
         return Response::error("Not Found", 404);
@@ -30,14 +55,11 @@ pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
         );
     }
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
-    let Some(text) = request::value(&pairs, "query").map(str::to_owned) else {
-        return bad_request(BadRequest("Missing query parameter `query`".to_owned()));
-    };
-    let (params, return_query) = match (
-        request::params(&pairs),
+    let ((text, params), return_query) = match (
+        request::query_request(&pairs, body.as_ref()),
         request::flag(&pairs, "returnQuery", true),
     ) {
-        (Ok(params), Ok(return_query)) => (params, return_query),
+        (Ok(query), Ok(return_query)) => (query, return_query),
         (Err(e), _) | (_, Err(e)) => return bad_request(e),
     };
     let db = ctx.env.d1("DB")?;

@@ -82,6 +82,15 @@ impl Worker {
         request(self.port, path, headers).unwrap_or_else(|| panic!("no answer to GET {path}"))
     }
 
+    /// The JSON `POST path` with the JSON `body` answers, with its status.
+    fn post(&self, path: &str, body: &Json) -> (u16, Json) {
+        let headers = "Content-Type: application/json\r\n";
+        let (status, text) = send(self.port, "POST", path, headers, &body.to_string())
+            .unwrap_or_else(|| panic!("no answer to POST {path}"));
+        let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        (status, json)
+    }
+
     /// The JSON a query answers, with its status.
     fn query(&self, dataset: &str, groq: &str, more: &str) -> (u16, Json) {
         let (status, body) = self.get(&format!(
@@ -117,12 +126,19 @@ fn get(port: u16, path: &str) -> Option<(u16, String)> {
 
 /// [`get`] with `headers`, each line ending in CRLF.
 fn request(port: u16, path: &str, headers: &str) -> Option<(u16, String)> {
+    send(port, "GET", path, headers, "")
+}
+
+/// Status and body of `method path` with `headers` and `body`.
+fn send(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .ok()?;
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{headers}\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+         Content-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
     );
     stream.write_all(request.as_bytes()).ok()?;
     let mut response = String::new();
@@ -204,6 +220,20 @@ fn the_worker_answers_under_wrangler_dev() {
     let (_, body) = worker.query("production", "count(*)", "&returnQuery=false");
     assert_eq!(body["result"], json!(2), "{body}");
     assert!(body.get("query").is_none(), "{body}");
+
+    // POST: the body's query and params, with the URL's options.
+    let (status, body) = worker.post(
+        "/v2025-02-19/data/query/production?returnQuery=false&%24min=100",
+        &json!({"query": "*[views > $min && title == $t]._id", "params": {"min": 1, "t": "Hello"}}),
+    );
+    assert_eq!((status, &body["result"]), (200, &json!(["p2"])), "{body}");
+    assert!(body.get("query").is_none(), "{body}");
+    let (status, body) = worker.post("/v2025-02-19/data/query/production", &json!({"params": {}}));
+    assert_eq!(
+        (status, &body["error"]["type"]),
+        (400, &json!("httpBadRequest")),
+        "{body}"
+    );
 
     // Anonymous on a private dataset: nothing.
     let (status, body) = worker.query("secret", "*[_type == \"post\"]", "");
