@@ -267,10 +267,16 @@ impl Scratch {
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             scratch.name
         ));
-        scratch.sql(&format!("CREATE DATABASE {}", scratch.name));
+        scratch.sql(&format!(
+            "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'",
+            scratch.name
+        ));
         scratch
     }
 
+    /// Runs `sql` on the server, trying again for a few seconds: a
+    /// non-superuser's `DROP … WITH (FORCE)` cannot end an autovacuum
+    /// worker that has just started on the database, and it soon leaves.
     pub fn sql(&self, sql: &str) {
         self.runtime.block_on(async {
             let admin = PgPoolOptions::new()
@@ -278,10 +284,14 @@ impl Scratch {
                 .connect_with(self.options.clone())
                 .await
                 .expect("connect to PostgreSQL");
-            sqlx::raw_sql(sql)
-                .execute(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let mut attempts = 0;
+            while let Err(e) = sqlx::raw_sql(sql).execute(&admin).await {
+                attempts += 1;
+                if attempts == 20 {
+                    panic!("{sql}: {e}");
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
             admin.close().await;
         });
     }
