@@ -235,6 +235,17 @@ fn the_worker_answers_under_wrangler_dev() {
         "{body}"
     );
 
+    // Perspectives: drafts over published for what the caller may read
+    // (the public role reads no drafts), and an invalid one is refused.
+    let (status, body) = worker.query(
+        "production",
+        "*[_id == \"p1\"][0].title",
+        "&perspective=drafts",
+    );
+    assert_eq!((status, &body["result"]), (200, &json!("مرحبا")), "{body}");
+    let (status, body) = worker.query("production", "*", "&perspective=drafts%2Craw");
+    assert_eq!(status, 400, "{body}");
+
     // Anonymous on a private dataset: nothing.
     let (status, body) = worker.query("secret", "*[_type == \"post\"]", "");
     assert_eq!((status, &body["result"]), (200, &json!([])), "{body}");
