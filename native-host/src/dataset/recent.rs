@@ -16,8 +16,9 @@ use qanat_core::mutation::Commit;
 /// each, with room to spare, and little memory however large they are.
 const CAPACITY: usize = 256;
 
-#[derive(Default)]
 pub(super) struct Recent {
+    /// Off: remembers nothing (a store whose commit checks no assumption).
+    on: bool,
     /// By id; `None`: known not to be stored.
     docs: HashMap<String, Option<Document>>,
     /// The ids in the order they were first remembered, oldest first.
@@ -25,6 +26,14 @@ pub(super) struct Recent {
 }
 
 impl Recent {
+    pub fn new(on: bool) -> Recent {
+        Recent {
+            on,
+            docs: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
     /// What reading `ids` is assumed to find.
     pub fn assume(&self, ids: &[String]) -> HashMap<String, Document> {
         ids.iter()
@@ -37,6 +46,9 @@ impl Recent {
 
     /// Remembers that reading `ids` found `found`.
     pub fn found(&mut self, ids: &[String], found: &HashMap<String, Document>) {
+        if !self.on {
+            return;
+        }
         for id in ids {
             self.put(id, found.get(id).cloned());
         }
@@ -44,6 +56,9 @@ impl Recent {
 
     /// Remembers what `commit` left stored.
     pub fn committed(&mut self, commit: &Commit) {
+        if !self.on {
+            return;
+        }
         for change in &commit.changes {
             self.put(&change.id, change.after.clone());
         }
@@ -80,7 +95,7 @@ mod tests {
 
     #[test]
     fn remembers_found_and_absent_documents_and_forgets_the_oldest() {
-        let mut recent = Recent::default();
+        let mut recent = Recent::new(true);
         let ids = vec!["a".to_owned(), "b".to_owned()];
         recent.found(&ids, &HashMap::from([("a".to_owned(), doc("a", "r1"))]));
         let assumed = recent.assume(&ids);
@@ -104,5 +119,14 @@ mod tests {
         // Updating a remembered id does not make room.
         recent.found(&["one-more".to_owned()], &HashMap::new());
         assert_eq!(recent.assume(&["other-1".to_owned()]).len(), 1);
+    }
+
+    #[test]
+    fn off_remembers_nothing() {
+        let mut recent = Recent::new(false);
+        let ids = vec!["a".to_owned()];
+        recent.found(&ids, &HashMap::from([("a".to_owned(), doc("a", "r1"))]));
+        assert!(recent.assume(&ids).is_empty());
+        assert!(recent.docs.is_empty());
     }
 }

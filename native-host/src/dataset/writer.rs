@@ -74,10 +74,12 @@ pub(super) async fn run(
 ) {
     let mut writer = Writer {
         conn: WriteConnection::new(&db),
-        db,
         dataset,
         commits,
-        recent: Recent::default(),
+        // Only PostgreSQL's commit checks what a write assumed; SQLite's
+        // writes read under the lock and would only pay for the copies.
+        recent: Recent::new(matches!(db, Db::Postgres(_))),
+        db,
     };
     loop {
         let job = match tokio::time::timeout(KEEP_CONNECTION, jobs.recv()).await {
@@ -212,16 +214,19 @@ async fn decide(
     match &write.kind {
         WriteKind::Mutations { mutations, json } => {
             let ids = required_ids(mutations);
+            // `read` comes only with a write whose commit checks its reads.
             let current = match read {
-                Some(read) if session.assume(&ids, &read) => {
+                Some(read) => {
+                    session.assume(&ids, &read);
                     recent.found(&ids, &read);
                     read
                 }
-                _ => {
+                None => {
                     if session.checks_reads() && !write.dry_run {
                         let assumed = recent.assume(&ids);
                         if let Ok(commit) = decide_mutations(mutations, &assumed, ctx, grants) {
-                            if !commit.changes.is_empty() && session.assume(&ids, &assumed) {
+                            if !commit.changes.is_empty() {
+                                session.assume(&ids, &assumed);
                                 return Ok((commit, json.clone()));
                             }
                         }

@@ -201,15 +201,11 @@ impl<'c> DatasetWrite<'c> {
     }
 
     /// Takes `assumed` (ids of `ids` missing from it: not stored) as what
-    /// reading `ids` would find, for the commit to check like a read.
-    /// Returns false, recording nothing, if the commit would not check it.
-    pub fn assume(&mut self, ids: &[String], assumed: &HashMap<String, Document>) -> bool {
-        match &mut self.reads {
-            Some(reads) => {
-                reads.documents(ids, assumed);
-                true
-            }
-            None => false,
+    /// reading `ids` would find, for the commit to check like a read; does
+    /// nothing on a write whose commit checks nothing ([`Self::checks_reads`]).
+    pub fn assume(&mut self, ids: &[String], assumed: &HashMap<String, Document>) {
+        if let Some(reads) = &mut self.reads {
+            reads.documents(ids, assumed);
         }
     }
 
