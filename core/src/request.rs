@@ -9,6 +9,25 @@ use serde_json::{json, Map, Value as Json};
 /// Request bodies past this are refused with 413, as Sanity refuses its own.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// Sanity's 413 body for a request past [`MAX_BODY_BYTES`].
+pub fn payload_too_large() -> Json {
+    json!({"error": {
+        "type": "httpPayloadTooLarge",
+        "description": format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+    }})
+}
+
+/// A request body as JSON.
+pub fn body_json(bytes: &[u8]) -> Result<Json, BadRequest> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| BadRequest(format!("The request body is not valid JSON: {e}")))
+}
+
+/// Only `v…` path segments are API versions (`v1`, `vX`, `v2025-02-19`).
+pub fn is_api_version(segment: &str) -> bool {
+    segment.starts_with('v')
+}
+
 /// Query-string pairs, decoded, in order.
 pub type Pairs = Vec<(String, String)>;
 

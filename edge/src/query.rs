@@ -20,22 +20,13 @@ pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
 
 /// `{query, params}` in the body, the other options still in the URL.
 pub async fn post(mut request: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let text = request.text().await?;
-    if text.len() > request::MAX_BODY_BYTES {
-        let description = format!(
-            "Request body is larger than the limit of {} bytes",
-            request::MAX_BODY_BYTES
-        );
-        return sanity_error(
-            413,
-            json!({"error": {"type": "httpPayloadTooLarge", "description": description}}),
-        );
+    let bytes = request.bytes().await?;
+    if bytes.len() > request::MAX_BODY_BYTES {
+        return sanity_error(413, request::payload_too_large());
     }
-    match serde_json::from_str(&text) {
+    match request::body_json(&bytes) {
         Ok(body) => run(request, ctx, Some(body)).await,
-        Err(e) => bad_request(BadRequest(format!(
-            "The request body is not valid JSON: {e}"
-        ))),
+        Err(e) => bad_request(e),
     }
 }
 
@@ -44,7 +35,7 @@ async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Re
     let (Some(version), Some(dataset)) = (ctx.param("version"), ctx.param("dataset")) else {
         return Response::error("Not Found", 404);
     };
-    if !version.starts_with('v') {
+    if !request::is_api_version(version) {
         return Response::error("Not Found", 404);
     }
     if request.headers().has("authorization")? {

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
 use crate::error::AppError;
 
@@ -13,7 +13,7 @@ pub use qanat_core::request::{comma_list, value, Pairs, MAX_BODY_BYTES};
 /// Only `v…` segments are API versions (`v1`, `vX`, `v2025-02-19`);
 /// anything else under `/{x}/data/...` is not an endpoint.
 pub fn api_version(version: &str) -> Result<&str, AppError> {
-    if version.starts_with('v') {
+    if request::is_api_version(version) {
         Ok(version)
     } else {
         Err(AppError::NotFound("Not Found".to_owned()))
@@ -50,17 +50,13 @@ pub fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Json, AppError> 
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             AppError::Sanity {
                 status: 413,
-                body: json!({"error": {
-                    "type": "httpPayloadTooLarge",
-                    "description": format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
-                }}),
+                body: request::payload_too_large(),
             }
         } else {
             bad_request(rejection.body_text())
         }
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| bad_request(format!("The request body is not valid JSON: {e}")))
+    Ok(request::body_json(&bytes)?)
 }
 
 /// Milliseconds since `start`, as the `ms` of query and doc responses.
