@@ -17,6 +17,23 @@ pub fn payload_too_large() -> Json {
     }})
 }
 
+/// The body Sanity's API gateway answers with for authentication and
+/// project-management failures, which differs from the data API's
+/// `{"error":{…}}`: a 401 for an unknown token reads
+/// `{"statusCode":401,"error":"Unauthorized","message":"Session not found"}`,
+/// and `@sanity/client` builds its message from `error` and `message`.
+pub fn gateway_body(status: u16, message: &str) -> Json {
+    let reason = match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        _ => "Error",
+    };
+    json!({"statusCode": status, "error": reason, "message": message})
+}
+
 /// A request body as JSON.
 pub fn body_json(bytes: &[u8]) -> Result<Json, BadRequest> {
     serde_json::from_slice(bytes)

@@ -115,17 +115,8 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The body Sanity's API gateway answers with for authentication and
-/// project-management failures, which differs from the data API's
-/// `{"error":{…}}`: a 401 for an unknown token reads
-/// `{"statusCode":401,"error":"Unauthorized","message":"Session not found"}`,
-/// and `@sanity/client` builds its message from `error` and `message`.
 fn gateway_body(status: StatusCode, message: &str) -> serde_json::Value {
-    json!({
-        "statusCode": status.as_u16(),
-        "error": status.canonical_reason().unwrap_or("Error"),
-        "message": message,
-    })
+    qanat_core::request::gateway_body(status.as_u16(), message)
 }
 
 #[cfg(test)]

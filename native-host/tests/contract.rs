@@ -178,10 +178,14 @@ fn sanity_client_contract_on_postgres() {
             .execute(&admin)
             .await
             .expect("drop an old scratch database");
-        sqlx::raw_sql(&format!("CREATE DATABASE {database}"))
-            .execute(&admin)
-            .await
-            .expect("CREATE DATABASE (the role needs CREATEDB)");
+        // template0: template1 may have an autovacuum worker on it, and a
+        // template in use cannot be copied.
+        sqlx::raw_sql(&format!(
+            "CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8'"
+        ))
+        .execute(&admin)
+        .await
+        .expect("CREATE DATABASE (the role needs CREATEDB)");
     });
     let scratch_url = {
         let (base, _) = url.rsplit_once('/').expect("a URL with a database name");

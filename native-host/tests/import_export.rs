@@ -370,10 +370,7 @@ async fn postgres_round_trip() {
         })
     })
     .await;
-    sqlx::raw_sql(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .expect("drop the scratch database");
+    common::drop_database(&admin, &name).await;
     admin.close().await;
 }
 

@@ -18,10 +18,13 @@
 //! `identity.rs` (the caller, the dataset's public mode), `roles.rs` (a
 //! project's roles to an identity's grants), `access.rs` (the per-document
 //! checks, the read filter as GROQ, `/acl`), `commit.rs` (writes),
-//! `store.rs` (queries), `error.rs` (bad role definitions).
+//! `store.rs` (queries), `error.rs` (bad role definitions), `stored.rs`
+//! (the store's role rows into [`Roles`]), `credential.rs` (bearer tokens,
+//! their hashes, and whether a stored token admits a caller).
 
 mod access;
 mod commit;
+pub mod credential;
 mod error;
 mod filter;
 mod identity;
@@ -29,6 +32,7 @@ mod permission;
 mod role;
 mod roles;
 mod store;
+mod stored;
 
 pub use access::{AclEntry, Grants};
 pub use commit::{Denial, PermissionError};
@@ -39,3 +43,4 @@ pub use permission::{Permission, Permissions};
 pub use role::{Grant, Role};
 pub use roles::Roles;
 pub use store::ReadableStore;
+pub use stored::{GrantRow, RoleRow};

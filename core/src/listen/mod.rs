@@ -11,6 +11,8 @@
 //! - [`listener`]: which documents a listener sees and how they changed.
 //! - [`event`]: the event's JSON shape.
 //! - [`sse`]: the wire format, and resume ids.
+//! - `wire`: a commit as text, from the host part that commits to the one
+//!   that serves listeners (the edge's Durable Object to its Workers).
 
 mod commit;
 mod error;
@@ -18,6 +20,7 @@ mod event;
 mod listener;
 mod options;
 mod sse;
+mod wire;
 
 pub use commit::{PreparedChange, PreparedCommit};
 pub use error::ListenError;
@@ -25,3 +28,4 @@ pub use event::{Effects, ListenerEvent, Transition};
 pub use listener::Listener;
 pub use options::{ListenOptions, ListenRequest, Visibility};
 pub use sse::{transaction_of_event_id, ServerSentEvent, HEARTBEAT};
+pub use wire::{commit_message, read_commit_message};

@@ -14,6 +14,7 @@ pub mod model;
 mod parse;
 pub mod patch;
 pub mod path;
+pub mod stamps;
 mod transaction;
 
 pub use array_keys::add_missing_keys;

@@ -1,7 +1,5 @@
 //! The host's clock, for the `created_at`/`last_used_at` columns.
 
-use qanat_core::groq::datetime::DateTime;
-
 /// Now as `2024-01-31T12:00:00.000Z`: one clock for the whole host, so
 /// stored times have one length and sort as strings (the migration's rule).
 pub use crate::dataset::clock::now_rfc3339;
@@ -17,9 +15,7 @@ pub fn now_seconds() -> i64 {
 /// `seconds` since the epoch in the stored form (`….000Z`, as
 /// [`now_rfc3339`] writes), so stored times keep sorting as strings.
 pub fn rfc3339_at(seconds: i64) -> String {
-    let whole = DateTime { seconds, nanos: 0 }.to_rfc3339();
-    let without_zone = whole.strip_suffix('Z').unwrap_or(&whole);
-    format!("{without_zone}.000Z")
+    qanat_core::mutation::stamps::time_text(seconds, 0)
 }
 
 /// Whether `expires_at` (RFC 3339) is past. A value that does not parse
@@ -31,11 +27,7 @@ pub fn is_past(expires_at: &str) -> bool {
 /// Whether the time `at` (RFC 3339) lies more than `seconds` in the past;
 /// true for a value that does not parse.
 pub fn is_older_than(at: &str, seconds: i64) -> bool {
-    let now = now_seconds();
-    match DateTime::parse(at) {
-        Some(t) => t.seconds <= now - seconds,
-        None => true,
-    }
+    qanat_core::grants::credential::is_older_than(at, seconds, now_seconds())
 }
 
 #[cfg(test)]

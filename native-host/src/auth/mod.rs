@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::{header::AUTHORIZATION, request::Parts};
-use qanat_core::grants::{AclMode, Grants, Identity, Role, Roles};
+use qanat_core::grants::credential::{self, SESSION_NOT_FOUND};
+use qanat_core::grants::{Grants, Identity, Roles};
 
 use crate::error::AppError;
 use crate::serve::AppState;
@@ -32,9 +33,6 @@ mod tests;
 
 /// How fresh `tokens.last_used_at` is kept.
 const LAST_USED_RESOLUTION_SECS: i64 = 60;
-
-/// What Sanity's gateway says for a token it does not know.
-const SESSION_NOT_FOUND: &str = "Session not found";
 
 /// The caller of a request. Handlers take it as an extractor and ask
 /// [`Caller::grants`] for what it may do on the dataset at hand.
@@ -63,21 +61,13 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         let bearer = header
             .to_str()
             .ok()
-            .and_then(bearer_token)
+            .and_then(credential::bearer_token)
             .ok_or_else(|| AppError::Unauthorized(SESSION_NOT_FOUND.to_owned()))?;
         let identity = identify(&state.db, bearer)
             .await?
             .ok_or_else(|| AppError::Unauthorized(SESSION_NOT_FOUND.to_owned()))?;
         Ok(Caller { identity })
     }
-}
-
-/// `Bearer <token>`, the scheme in any case (RFC 9110 makes it
-/// case-insensitive).
-pub(crate) fn bearer_token(header: &str) -> Option<&str> {
-    let (scheme, token) = header.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// The user a bearer credential stands for, with their roles on every
@@ -92,24 +82,18 @@ pub async fn identify(db: &Db, credential: &str) -> Result<Option<Identity>, App
 }
 
 async fn identify_token(db: &Db, token: &str) -> Result<Option<Identity>, AppError> {
-    let presented = token::sha256_hex(token);
+    let presented = credential::sha256_hex(token);
     let Some(row) = identity::find_token(db, &presented).await? else {
         return Ok(None);
     };
-    if !token::matches(&row.token_sha256, &presented) {
-        return Ok(None);
-    }
-    if row.expires_at.as_deref().is_some_and(clock::is_past) {
+    let now = clock::now_seconds();
+    if !row.admits(&presented, now) {
         return Ok(None);
     }
     // At most once a minute per token: a write on every request would queue
     // reads behind SQLite's single writer. Best effort: a busy database must
     // not fail the request it serves.
-    let stale = row
-        .last_used_at
-        .as_deref()
-        .is_none_or(|t| clock::is_older_than(t, LAST_USED_RESOLUTION_SECS));
-    if stale {
+    if row.use_is_stale(LAST_USED_RESOLUTION_SECS, now) {
         if let Err(e) = identity::touch_token(db, &presented, &clock::now_rfc3339()).await {
             tracing::debug!("could not record the token's last use: {e}");
         }
@@ -140,41 +124,8 @@ impl Caller {
 /// The built-in roles, the store's custom roles with their grants on
 /// `dataset`, and the dataset's access mode.
 pub async fn project_roles(db: &Db, dataset: &str) -> Result<Roles, AppError> {
-    let mode = datasets::acl_mode(db, dataset)
-        .await?
-        .as_deref()
-        .and_then(AclMode::parse)
-        .unwrap_or(AclMode::Private);
-    let mut roles = Roles::new().with_acl_mode(mode);
-    for json in identity::roles_for_dataset(db, dataset).await? {
-        let role = Role::from_json(&json).map_err(|e| AppError::Internal(e.to_string()))?;
-        // Built-in roles have rows (so users can hold them) but are defined
-        // by core, not by the store.
-        if roles.get(role.name()).is_none() {
-            roles
-                .add(role)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-        }
-    }
-    Ok(roles)
-}
-
-#[cfg(test)]
-mod header_tests {
-    use super::bearer_token;
-
-    #[test]
-    fn bearer_header_forms() {
-        for (header, token) in [
-            ("Bearer qn_abc", Some("qn_abc")),
-            ("bearer qn_abc", Some("qn_abc")),
-            ("BEARER  qn_abc ", Some("qn_abc")),
-            ("Basic dXNlcjpwYXNz", None),
-            ("Bearer", None),
-            ("Bearer ", None),
-            ("qn_abc", None),
-        ] {
-            assert_eq!(bearer_token(header), token, "{header:?}");
-        }
-    }
+    let mode = datasets::acl_mode(db, dataset).await?;
+    let (roles, grants) = identity::roles_and_grants(db, dataset).await?;
+    Roles::from_stored(mode.as_deref(), &roles, &grants)
+        .map_err(|e| AppError::Internal(e.to_string()))
 }

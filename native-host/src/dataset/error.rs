@@ -3,6 +3,7 @@
 use qanat_core::action::ActionError;
 use qanat_core::grants::PermissionError;
 use qanat_core::mutation::MutationError;
+use qanat_core::write::DecideError;
 use serde_json::Value as Json;
 
 use crate::error::AppError;
@@ -27,6 +28,18 @@ pub enum WriteError {
     WriterStopped,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<DecideError<StoreError>> for WriteError {
+    fn from(error: DecideError<StoreError>) -> WriteError {
+        match error {
+            DecideError::Mutation(e) => WriteError::Mutation(e),
+            DecideError::Action(e) => WriteError::Action(e),
+            DecideError::Permission(e) => WriteError::Permission(e),
+            DecideError::Query(body) => WriteError::Query(body),
+            DecideError::Store(e) => WriteError::Store(e),
+        }
+    }
 }
 
 impl From<WriteError> for AppError {

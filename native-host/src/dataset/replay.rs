@@ -1,24 +1,14 @@
-//! Commits read back from the transaction log, for a listener that resumes.
-//!
-//! The log keeps each transaction's mendoza effects, not its documents, so
-//! the documents before and after each one are rebuilt backwards from the
-//! current documents with the `revert` patches, newest first.
+//! Commits read back from the transaction log, for a listener that
+//! resumes: core rebuilds them (`history::replay`) from the log and the
+//! current documents read here.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use qanat_core::document::Document;
-use qanat_core::listen::PreparedCommit;
-use qanat_core::mendoza;
-use qanat_core::mutation::{Commit, DocumentChange};
-use serde_json::Value as Json;
+use qanat_core::history::{replay, touched_ids, MAX_REPLAY};
 
 use super::hub::Committed;
 use crate::store::{Db, StoreError};
 
-/// A resumed listener that missed more than this many transactions is told
-/// to refetch (`reset`) instead.
-pub const MAX_REPLAY: i64 = 1000;
 /// Reading the log and the documents is retried when a commit lands between
 /// the two reads.
 const ATTEMPTS: usize = 3;
@@ -30,62 +20,27 @@ pub async fn commits_after(
     dataset: &str,
     seq: i64,
 ) -> Result<Option<Vec<Committed>>, StoreError> {
+    let limit = MAX_REPLAY as i64;
     for _ in 0..ATTEMPTS {
-        let log = db.transactions_after(dataset, seq, MAX_REPLAY + 1).await?;
-        if log.len() as i64 > MAX_REPLAY {
+        let log = db.transactions_after(dataset, seq, limit + 1).await?;
+        if log.len() > MAX_REPLAY {
             return Ok(None);
         }
-        let mut ids: Vec<String> = Vec::new();
-        for entry in &log {
-            for id in entry.effects.as_object().into_iter().flat_map(|m| m.keys()) {
-                if !ids.contains(id) {
-                    ids.push(id.clone());
-                }
-            }
-        }
-        let current = db.read_documents(dataset, &ids).await?;
+        let current = db.read_documents(dataset, &touched_ids(&log)).await?;
         let newest = log.last().map_or(seq, |entry| entry.seq);
         if db.last_seq(dataset).await? != newest {
             continue;
         }
-        let mut state: HashMap<String, Json> = ids
-            .iter()
-            .map(|id| {
-                let doc = current.get(id).map_or(Json::Null, Document::to_value);
-                (id.clone(), doc)
-            })
-            .collect();
-        let mut commits = Vec::with_capacity(log.len());
-        for entry in log.iter().rev() {
-            let mut changes = Vec::new();
-            for (id, effects) in entry.effects.as_object().into_iter().flatten() {
-                let after = state.get(id).cloned().unwrap_or(Json::Null);
-                let revert = effects.get("revert").unwrap_or(&Json::Null);
-                let before = mendoza::apply(&after, revert).map_err(|e| {
-                    StoreError::Corrupt(format!("transaction {} on {id}: {e}", entry.id))
-                })?;
-                state.insert(id.clone(), before.clone());
-                changes.push(DocumentChange {
-                    id: id.clone(),
-                    before: Document::from_stored(before),
-                    after: Document::from_stored(after),
-                });
-            }
-            let commit = Commit {
-                transaction_id: entry.id.clone(),
-                timestamp: entry.timestamp.clone(),
-                identity: entry.author.clone().unwrap_or_default(),
-                results: Vec::new(),
-                changes,
-            };
-            let mutations = entry.mutations.as_array().map_or(&[][..], Vec::as_slice);
-            commits.push(Committed {
-                seq: entry.seq,
-                commit: Arc::new(PreparedCommit::new(&commit, mutations)),
-            });
-        }
-        commits.reverse();
-        return Ok(Some(commits));
+        let commits = replay(&log, &current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        return Ok(Some(
+            commits
+                .into_iter()
+                .map(|(seq, commit)| Committed {
+                    seq,
+                    commit: Arc::new(commit),
+                })
+                .collect(),
+        ));
     }
     Ok(None)
 }

@@ -17,12 +17,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use qanat_core::action::{self, Action};
 use qanat_core::document::Document;
-use qanat_core::grants::{Grants, ReadableStore};
-use qanat_core::groq::{store::query, store::QueryError, QueryOptions};
+use qanat_core::grants::Grants;
 use qanat_core::listen::PreparedCommit;
-use qanat_core::mutation::{apply_transaction, required_ids, Commit, Mutation, TransactionContext};
+use qanat_core::mutation::{required_ids, Commit, TransactionContext};
+pub use qanat_core::write::WriteKind;
+use qanat_core::write::{self as core_write, decide_mutations, resolve_queries};
 use serde_json::Value as Json;
 use tokio::sync::{mpsc, oneshot};
 
@@ -42,15 +42,6 @@ pub struct Write {
     pub auto_generate_array_keys: bool,
     /// Run and report, but store and announce nothing.
     pub dry_run: bool,
-}
-
-pub enum WriteKind {
-    /// Parsed mutations, and the same as the client sent them (for the log).
-    Mutations {
-        mutations: Vec<Mutation>,
-        json: Vec<Json>,
-    },
-    Actions(Vec<Action>),
 }
 
 /// A write that succeeded.
@@ -133,7 +124,10 @@ impl Writer {
             seed: clock::seed(),
         };
         if let WriteKind::Mutations { mutations, .. } = &mut write.kind {
-            resolve_queries(&self.db, &self.dataset, &write.grants, mutations).await?;
+            let documents = self.db.documents(&self.dataset);
+            resolve_queries(&documents, &write.grants, mutations)
+                .await
+                .map_err(|e| e.map_store(StoreError::from))?;
         }
         // Optimistic first (PostgreSQL reads without the lock, or assumes);
         // a write that keeps finding its reads stale takes the lock before
@@ -211,113 +205,35 @@ async fn decide(
     read: Option<HashMap<String, Document>>,
 ) -> Result<(Commit, Vec<Json>), WriteError> {
     let grants = &write.grants;
-    match &write.kind {
-        WriteKind::Mutations { mutations, json } => {
-            let ids = required_ids(mutations);
-            // `read` comes only with a write whose commit checks its reads.
-            let current = match read {
-                Some(read) => {
-                    session.assume(&ids, &read);
-                    recent.found(&ids, &read);
-                    read
-                }
-                None => {
-                    if session.checks_reads() && !write.dry_run {
-                        let assumed = recent.assume(&ids);
-                        if let Ok(commit) = decide_mutations(mutations, &assumed, ctx, grants) {
-                            if !commit.changes.is_empty() {
-                                session.assume(&ids, &assumed);
-                                return Ok((commit, json.clone()));
-                            }
-                        }
+    let WriteKind::Mutations { mutations, json } = &write.kind else {
+        return Ok(core_write::decide(session, &write.kind, ctx, grants).await?);
+    };
+    let ids = required_ids(mutations);
+    // `read` comes only with a write whose commit checks its reads.
+    let current = match read {
+        Some(read) => {
+            session.assume(&ids, &read);
+            recent.found(&ids, &read);
+            read
+        }
+        None => {
+            if session.checks_reads() && !write.dry_run {
+                let assumed = recent.assume(&ids);
+                if let Ok(commit) = decide_mutations::<StoreError>(mutations, &assumed, ctx, grants)
+                {
+                    if !commit.changes.is_empty() {
+                        session.assume(&ids, &assumed);
+                        return Ok((commit, json.clone()));
                     }
-                    let stored = session.read_documents(&ids).await?;
-                    recent.found(&ids, &stored);
-                    stored
                 }
-            };
-            Ok((
-                decide_mutations(mutations, &current, ctx, grants)?,
-                json.clone(),
-            ))
-        }
-        WriteKind::Actions(actions) => {
-            let reads = action::required_reads(actions);
-            let mut current = session.read_documents(&reads.ids).await?;
-            if !reads.id_prefixes.is_empty() || !reads.versions_of.is_empty() {
-                let versions: Vec<String> = session
-                    .ids_with_prefix("versions.")
-                    .await?
-                    .into_iter()
-                    .filter(|id| reads.wants(id) && !current.contains_key(id))
-                    .collect();
-                current.extend(session.read_documents(&versions).await?);
             }
-            let follow_up = reads.follow_up_ids(&current);
-            if !follow_up.is_empty() {
-                current.extend(session.read_documents(&follow_up).await?);
-            }
-            let done = action::apply_actions(actions, &current, ctx).map_err(WriteError::Action)?;
-            grants
-                .check_commit(&done.commit)
-                .map_err(|e| WriteError::Permission(e.locate(&done.mutations)))?;
-            Ok((done.commit, done.mutations_json))
+            let stored = session.read_documents(&ids).await?;
+            recent.found(&ids, &stored);
+            stored
         }
-    }
-}
-
-/// Core's commit for `mutations` over `current`, if `grants` allow it.
-fn decide_mutations(
-    mutations: &[Mutation],
-    current: &HashMap<String, Document>,
-    ctx: &TransactionContext,
-    grants: &Grants,
-) -> Result<Commit, WriteError> {
-    let commit = apply_transaction(mutations, current, ctx).map_err(WriteError::Mutation)?;
-    grants
-        .check_commit(&commit)
-        .map_err(|e| WriteError::Permission(e.locate(mutations)))?;
-    Ok(commit)
-}
-
-/// Replaces each `delete`/`patch` by query with the ids of the documents its
-/// query returns now, among those the caller may read.
-async fn resolve_queries(
-    db: &Db,
-    dataset: &str,
-    grants: &Grants,
-    mutations: &mut [Mutation],
-) -> Result<(), WriteError> {
-    let documents = db.documents(dataset);
-    let readable = ReadableStore::new(&documents, grants);
-    for mutation in mutations.iter_mut() {
-        let Some((text, params)) = mutation.query() else {
-            continue;
-        };
-        let text = text.to_owned();
-        let options = QueryOptions {
-            params: params.clone(),
-            ..QueryOptions::default()
-        };
-        let result = match query(&readable, &text, &options).await {
-            Ok(value) => value.to_json(),
-            Err(QueryError::Groq(e)) => return Err(WriteError::Query(e.to_json(&text))),
-            Err(QueryError::Store(e)) => return Err(WriteError::Store(e.into())),
-        };
-        let ids = match result {
-            Json::Array(items) => items
-                .iter()
-                .filter_map(|doc| doc.get("_id").and_then(Json::as_str))
-                .map(str::to_owned)
-                .collect(),
-            Json::Object(doc) => doc
-                .get("_id")
-                .and_then(Json::as_str)
-                .map(|id| vec![id.to_owned()])
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        mutation.resolve_query(ids);
-    }
-    Ok(())
+    };
+    Ok((
+        decide_mutations(mutations, &current, ctx, grants)?,
+        json.clone(),
+    ))
 }

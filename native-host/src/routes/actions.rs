@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use qanat_core::action::parse_actions;
-use serde_json::{json, Value};
+use qanat_core::write::{actions_request, write_response};
+use serde_json::Value;
 
 use super::data::{self, Pairs};
 use crate::auth::Caller;
-use crate::dataset::{Write, WriteKind};
+use crate::dataset::Write;
 use crate::error::AppError;
 use crate::serve::AppState;
 
@@ -25,16 +25,15 @@ pub async fn post(
 ) -> Result<Json<Value>, AppError> {
     data::api_version(&version)?;
     let body = data::body_json(body)?;
-    let request = parse_actions(&body)?;
+    let request = actions_request(&body, &pairs)
+        .map_err(|(status, body)| AppError::Sanity { status, body })?;
     let write = Write {
-        kind: WriteKind::Actions(request.actions),
+        kind: request.kind.clone(),
         grants: caller.grants(&state, &dataset).await?,
-        transaction_id: request.transaction_id,
-        auto_generate_array_keys: false,
-        dry_run: request.dry_run || data::flag(&pairs, "dryRun", false)?,
+        transaction_id: request.transaction_id.clone(),
+        auto_generate_array_keys: request.auto_generate_array_keys,
+        dry_run: request.dry_run,
     };
     let outcome = state.hub.write(&dataset, write).await?;
-    Ok(Json(
-        json!({"transactionId": outcome.commit.transaction_id}),
-    ))
+    Ok(Json(write_response(&outcome.commit, &request)))
 }

@@ -1,5 +1,5 @@
 //! `GET /{version}/data/export/{dataset}`: every document the caller may
-//! read, one JSON object per line (`types=a,b` keeps only those `_type`s).
+//! read, one JSON object per line (core's `export` decides what is written).
 //!
 //! The body is streamed a page of documents at a time, so exporting a large
 //! dataset holds one page in memory, not the dataset.
@@ -11,16 +11,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use futures_util::stream;
-use qanat_core::grants::{Grants, Permission};
-use serde_json::Value as Json;
+use qanat_core::export::{Export, PAGE};
 
 use super::data::{self, Pairs};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::serve::AppState;
-
-/// Documents read from the store per page.
-const PAGE: i64 = 1_000;
 
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -30,12 +26,10 @@ pub async fn get(
 ) -> Result<impl IntoResponse, AppError> {
     data::api_version(&version)?;
     let grants = caller.grants(&state, &dataset).await?;
-    let types = data::value(&pairs, "types").map(data::comma_list);
     let pages = Pages {
         state,
         dataset,
-        grants,
-        types,
+        export: Export::new(grants, &pairs),
         after: Some(String::new()),
     };
     let body = Body::from_stream(stream::unfold(pages, Pages::next));
@@ -47,8 +41,7 @@ pub async fn get(
 struct Pages {
     state: Arc<AppState>,
     dataset: String,
-    grants: Grants,
-    types: Option<Vec<String>>,
+    export: Export,
     after: Option<String>,
 }
 
@@ -61,7 +54,7 @@ impl Pages {
         let page = match self
             .state
             .db
-            .documents_page(&self.dataset, &after, PAGE)
+            .documents_page(&self.dataset, &after, PAGE as i64)
             .await
         {
             Ok(page) => page,
@@ -70,23 +63,10 @@ impl Pages {
                 return Some((Err(std::io::Error::other(e.to_string())), self));
             }
         };
-        if i64::try_from(page.len()).unwrap_or(i64::MAX) == PAGE {
+        if page.len() == PAGE {
             self.after = page.last().map(|(id, _)| id.clone());
         }
-        let mut out = String::new();
-        for (_, doc) in page.iter().filter(|(_, doc)| self.keeps(doc)) {
-            out.push_str(&doc.to_string());
-            out.push('\n');
-        }
+        let out = self.export.ndjson(page.iter().map(|(_, doc)| doc));
         Some((Ok(Bytes::from(out)), self))
-    }
-
-    fn keeps(&self, doc: &Json) -> bool {
-        let typed = self.types.as_ref().is_none_or(|types| {
-            doc.get("_type")
-                .and_then(Json::as_str)
-                .is_some_and(|t| types.iter().any(|wanted| wanted == t))
-        });
-        typed && self.grants.allows_json(Permission::Read, doc)
     }
 }

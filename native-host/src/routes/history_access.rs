@@ -1,11 +1,10 @@
-//! Who may read a document's history. Sanity judges it on the document as
-//! it is today (for a deleted document, as it was last): whoever may read
-//! that version may read every earlier one, and nobody else any.
+//! Who may read a document's history (core's `history::allows`, on the
+//! states read here).
 
 use std::collections::{HashMap, HashSet};
 
-use qanat_core::grants::{Grants, Permission};
-use qanat_core::mendoza;
+use qanat_core::grants::Grants;
+use qanat_core::history::{self, allows};
 use serde_json::Value as Json;
 
 use crate::error::AppError;
@@ -27,19 +26,15 @@ pub async fn readable(
         .collect())
 }
 
-/// Read and History on the document.
-pub fn allows(grants: &Grants, doc: &Json) -> bool {
-    grants.allows_json(Permission::Read, doc) && grants.allows_json(Permission::History, doc)
-}
-
 /// Each of `ids` as it is now or, when deleted, as it was just before its
-/// deletion; ids the log has never seen are absent.
+/// deletion (core's `history::last_states`); ids the log has never seen
+/// are absent.
 pub async fn latest_states(
     state: &AppState,
     dataset: &str,
     ids: &[String],
 ) -> Result<HashMap<String, Json>, AppError> {
-    let mut states: HashMap<String, Json> = state
+    let stored: HashMap<String, Json> = state
         .db
         .read_documents(dataset, ids)
         .await?
@@ -48,40 +43,23 @@ pub async fn latest_states(
         .collect();
     let gone: Vec<String> = ids
         .iter()
-        .filter(|id| !states.contains_key(*id))
+        .filter(|id| !stored.contains_key(*id))
         .cloned()
         .collect();
-    if gone.is_empty() {
-        return Ok(states);
-    }
-    // The newest transaction of a deleted document is its deletion; its
-    // revert, applied to nothing, is the last state.
-    let log = state
-        .db
-        .transactions(
-            dataset,
-            &LogQuery {
-                documents: Some(gone.clone()),
-                newest_first: true,
-                ..LogQuery::default()
-            },
-        )
-        .await?;
-    for entry in &log {
-        for id in &gone {
-            if states.contains_key(id) {
-                continue;
-            }
-            if let Some(effect) = entry.effects.get(id) {
-                let last = mendoza::apply(&Json::Null, &effect["revert"])
-                    .map_err(|e| AppError::Internal(format!("history of {id}: {e}")))?;
-                states.insert(id.clone(), last);
-            }
-        }
-        if states.len() == ids.len() {
-            break;
-        }
-    }
-    states.retain(|_, doc| !doc.is_null());
-    Ok(states)
+    let log = if gone.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .db
+            .transactions(
+                dataset,
+                &LogQuery {
+                    documents: Some(gone),
+                    newest_first: true,
+                    ..LogQuery::default()
+                },
+            )
+            .await?
+    };
+    history::last_states(ids, stored, &log).map_err(|e| AppError::Internal(e.to_string()))
 }

@@ -41,20 +41,11 @@ pub async fn providers(Path(v): Path<String>, headers: HeaderMap) -> Result<Json
         Some("https") => "https",
         _ => "http",
     };
-    Ok(Json(json!({
-        "providers": [
-            {
-                "name": "qanat-token",
-                "title": "API token",
-                "url": format!("{scheme}://{host}/{v}/auth/login/token"),
-            },
-            {
-                "name": "qanat-password",
-                "title": "Email and password",
-                "url": format!("{scheme}://{host}/{v}/auth/login/password"),
-            },
-        ]
-    })))
+    Ok(Json(qanat_core::users::providers(
+        &format!("{scheme}://{host}"),
+        &v,
+        true,
+    )))
 }
 
 /// The page a person pastes their token into.
@@ -91,7 +82,7 @@ pub async fn logout(
     let credential = headers
         .get(AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
-        .and_then(auth::bearer_token);
+        .and_then(qanat_core::grants::credential::bearer_token);
     if let Some(jwt) = credential.filter(|c| auth::jwt::looks_like_jwt(c)) {
         auth::session::end(&state.db, jwt).await?;
     }

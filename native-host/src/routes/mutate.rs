@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use qanat_core::mutation::parse_mutations;
-use serde_json::{json, Value};
+use qanat_core::write::{mutate_request, write_response};
+use serde_json::Value;
 
 use super::data::{self, Pairs};
 use crate::auth::Caller;
-use crate::dataset::{Write, WriteKind};
+use crate::dataset::Write;
 use crate::error::AppError;
 use crate::serve::AppState;
 
@@ -25,56 +25,15 @@ pub async fn post(
 ) -> Result<Json<Value>, AppError> {
     data::api_version(&version)?;
     let body = data::body_json(body)?;
-    let mutations = parse_mutations(&body)?;
-    let json = match &body {
-        Value::Array(list) => list.clone(),
-        other => other
-            .get("mutations")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default(),
-    };
-    let transaction_id = data::value(&pairs, "transactionId")
-        .or_else(|| body.get("transactionId").and_then(Value::as_str))
-        .map(str::to_owned);
-    let return_documents = data::flag(&pairs, "returnDocuments", false)?;
+    let request = mutate_request(&body, &pairs)
+        .map_err(|(status, body)| AppError::Sanity { status, body })?;
     let write = Write {
-        kind: WriteKind::Mutations { mutations, json },
+        kind: request.kind.clone(),
         grants: caller.grants(&state, &dataset).await?,
-        transaction_id,
-        auto_generate_array_keys: data::flag(&pairs, "autoGenerateArrayKeys", false)?,
-        dry_run: data::flag(&pairs, "dryRun", false)?,
+        transaction_id: request.transaction_id.clone(),
+        auto_generate_array_keys: request.auto_generate_array_keys,
+        dry_run: request.dry_run,
     };
-    // `visibility` (sync, async, deferred) needs nothing here: a commit is
-    // visible to queries as soon as the writer answers.
     let outcome = state.hub.write(&dataset, write).await?;
-    let commit = outcome.commit;
-    let results: Vec<Value> = commit
-        .results
-        .iter()
-        .map(|result| {
-            let mut entry = json!({"id": result.id, "operation": result.operation.as_str()});
-            if return_documents {
-                let document = commit
-                    .changes
-                    .iter()
-                    .find(|c| c.id == result.id)
-                    .and_then(|c| c.after.as_ref().or(c.before.as_ref()))
-                    .map(|doc| doc.to_value());
-                if let Some(document) = document {
-                    entry["document"] = document;
-                }
-            }
-            entry
-        })
-        .collect();
-    let mut response = json!({"transactionId": commit.transaction_id, "results": results});
-    if return_documents {
-        response["documents"] = commit
-            .changes
-            .iter()
-            .filter_map(|c| c.after.as_ref().map(|doc| doc.to_value()))
-            .collect();
-    }
-    Ok(Json(response))
+    Ok(Json(write_response(&outcome.commit, &request)))
 }

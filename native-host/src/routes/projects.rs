@@ -29,7 +29,7 @@ pub async fn project(
             .filter(|(id, _)| *id == user.id)
             .map(|(_, role)| role.clone())
             .collect();
-        let roles = users::named_roles(&titles, &names);
+        let roles = qanat_core::users::named_roles(&titles, &names);
         members.push(json!({
             "id": user.id,
             "createdAt": created_at,

@@ -7,24 +7,11 @@ use axum::{
     extract::{Path, State},
     Json,
 };
-use qanat_core::grants::Roles;
-use serde_json::{json, Value as JsonValue};
+use qanat_core::users;
+use serde_json::Value as JsonValue;
 
 use super::version;
 use crate::{auth::Caller, error::AppError, serve::AppState, store::identity};
-
-/// Role names from most to least powerful, for the single `role` Sanity
-/// still reports beside `roles` (older clients read only that one).
-const PRECEDENCE: [&str; 5] = [
-    "administrator",
-    "developer",
-    "editor",
-    "contributor",
-    "viewer",
-];
-
-/// How many ids one `/users/{ids}` request may name.
-const MAX_IDS: usize = 100;
 
 pub async fn me(
     State(state): State<Arc<AppState>>,
@@ -34,23 +21,7 @@ pub async fn me(
     version::check(&v)?;
     let user = signed_in_user(&state, &caller).await?;
     let titles = identity::role_titles(&state.db).await?;
-    let roles = named_roles(&titles, &caller.identity.roles);
-    let role = PRECEDENCE
-        .iter()
-        .find(|r| caller.identity.roles.iter().any(|held| held == *r))
-        .map(|r| (*r).to_owned())
-        .or_else(|| caller.identity.roles.first().cloned())
-        .unwrap_or_default();
-    // No `profileImage`: Sanity sends it only when there is one, and Studio
-    // falls back to initials without it.
-    Ok(Json(json!({
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "provider": "sanity",
-        "role": role,
-        "roles": roles,
-    })))
+    Ok(Json(users::me(&user, &caller.identity.roles, &titles)))
 }
 
 pub async fn by_ids(
@@ -63,25 +34,21 @@ pub async fn by_ids(
     signed_in_user(&state, &caller).await?;
     let ids = super::data::comma_list(&ids);
     // One lookup per id: a bound keeps one request from running thousands.
-    if ids.len() > MAX_IDS {
+    if ids.len() > users::MAX_IDS {
         return Err(AppError::BadRequest(format!(
-            "At most {MAX_IDS} user ids may be asked for at once"
+            "At most {} user ids may be asked for at once",
+            users::MAX_IDS
         )));
     }
-    let mut users = Vec::new();
+    let mut found = Vec::new();
     for id in ids {
         // Unknown ids are left out, as Sanity does, so one deleted user
         // does not fail a whole list.
         if let Some(user) = identity::user(&state.db, &id).await? {
-            users.push(json!({
-                "id": user.id,
-                "displayName": user.name,
-                "imageUrl": null,
-                "email": user.email,
-            }));
+            found.push(users::public_user(&user));
         }
     }
-    Ok(Json(JsonValue::Array(users)))
+    Ok(Json(JsonValue::Array(found)))
 }
 
 /// The caller's row; 401 for an anonymous caller.
@@ -95,26 +62,4 @@ pub(super) async fn signed_in_user(
     identity::user(&state.db, &caller.identity.id)
         .await?
         .ok_or_else(|| AppError::Unauthorized("Session not found".to_owned()))
-}
-
-/// `[{name, title}]` for role names: built-in titles from core, custom
-/// ones from `stored` (the store's `(name, title)` list).
-pub(super) fn named_roles(stored: &[(String, String)], names: &[String]) -> Vec<JsonValue> {
-    let builtin = Roles::new();
-    names
-        .iter()
-        .map(|name| {
-            let title = builtin
-                .get(name)
-                .map(|r| r.title().to_owned())
-                .or_else(|| {
-                    stored
-                        .iter()
-                        .find(|(n, _)| n == name)
-                        .map(|(_, t)| t.clone())
-                })
-                .unwrap_or_else(|| name.clone());
-            json!({"name": name, "title": title})
-        })
-        .collect()
 }

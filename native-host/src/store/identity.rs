@@ -5,7 +5,8 @@
 //! placeholders, `ON CONFLICT … DO NOTHING`, TEXT columns) and run on
 //! whichever pool [`Db`] holds.
 
-use serde_json::{json, Value as Json};
+use qanat_core::grants::credential::TokenRow;
+use qanat_core::grants::{GrantRow, RoleRow};
 
 use super::Db;
 
@@ -21,22 +22,9 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-/// A person or robot as the `users` table holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: String,
-    pub name: String,
-    pub email: Option<String>,
-}
-
-/// A token's row, found by the SHA-256 of the token.
-#[derive(Debug, Clone)]
-pub struct TokenRow {
-    pub token_sha256: String,
-    pub user_id: String,
-    pub expires_at: Option<String>,
-    pub last_used_at: Option<String>,
-}
+/// A person or robot as the `users` table holds it (core's, which builds
+/// the identity endpoints' answers).
+pub use qanat_core::users::User;
 
 /// A custom role's definition, as `qanat role add` reads it.
 #[derive(Debug, Clone)]
@@ -278,36 +266,20 @@ pub async fn put_role(db: &Db, role: &RoleDefinition) -> Result<(), sqlx::Error>
     })
 }
 
-/// `(role, filter, permissions)` of one row of `grants`.
-type GrantRow = (String, String, String);
-
-/// Every role in the store with the grants it has on `dataset` (those for
-/// `*` and for `dataset`), as JSON core's `Role::from_json` reads.
-/// Built-in roles come back too (with no grants): callers skip them.
-pub async fn roles_for_dataset(db: &Db, dataset: &str) -> Result<Vec<Json>, sqlx::Error> {
+/// Every role in the store, and the rows of `grants` for `*` and for
+/// `dataset`, in the order they were written: what core's
+/// `Roles::from_stored` reads. Built-in roles come back too (with no grants).
+pub async fn roles_and_grants(
+    db: &Db,
+    dataset: &str,
+) -> Result<(Vec<RoleRow>, Vec<GrantRow>), sqlx::Error> {
     const ROLES: &str = "SELECT name, title FROM roles ORDER BY name";
     const GRANTS: &str = "SELECT role, filter, permissions FROM grants \
                           WHERE dataset = '*' OR dataset = $1 ORDER BY id";
-    let (roles, grants): (Vec<(String, String)>, Vec<GrantRow>) = on_pool!(db, pool => (
+    Ok(on_pool!(db, pool => (
         sqlx::query_as(ROLES).fetch_all(pool).await?,
         sqlx::query_as(GRANTS).bind(dataset).fetch_all(pool).await?,
-    ));
-    Ok(roles
-        .into_iter()
-        .map(|(name, title)| {
-            let list: Vec<Json> = grants
-                .iter()
-                .filter(|(role, _, _)| *role == name)
-                .map(|(_, filter, permissions)| {
-                    // Stored by `put_role` from a parsed array; anything else
-                    // becomes a grant core rejects, naming the role.
-                    let permissions: Json = serde_json::from_str(permissions).unwrap_or(Json::Null);
-                    json!({"filter": filter, "permissions": permissions})
-                })
-                .collect();
-            json!({"name": name, "title": title, "grants": list})
-        })
-        .collect())
+    )))
 }
 
 /// Role names and titles, for `/users/me` and `/projects/{p}`.

@@ -5,18 +5,9 @@ use sqlx::Row;
 
 use super::{identity::on_pool, sqlite::StoreError, Db};
 
-/// One committed transaction as the log keeps it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoggedTransaction {
-    pub seq: i64,
-    pub id: String,
-    pub timestamp: String,
-    pub author: Option<String>,
-    /// The mutations as received (a JSON array).
-    pub mutations: Json,
-    /// `{docId: {apply, revert}}`, mendoza patches.
-    pub effects: Json,
-}
+/// One committed transaction as the log keeps it (core's, which rebuilds
+/// history from it).
+pub use qanat_core::history::LogEntry as LoggedTransaction;
 
 /// Which transactions of a dataset to read. Every bound narrows the
 /// selection; the defaults select the whole log, oldest first.

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use qanat_core::document::{Document, DocumentId};
+use qanat_core::doc_response::{all_versions, versions_pattern};
+use qanat_core::document::Document;
 
 use super::conn::Conn;
 use super::{identity::on_pool, sqlite::StoreError, Db};
@@ -152,38 +153,19 @@ impl Db {
     ) -> Result<Vec<String>, StoreError> {
         let mut ids = Vec::new();
         for published in published_ids {
-            // LIKE narrows the scan to this document's release copies; the
-            // parse below drops `versions.r.a.b` matched for `b`.
-            let pattern = format!("versions.%.{}", like_escaped(published));
-            let versions: Vec<String> = on_pool!(self, pool => {
+            let matched: Vec<String> = on_pool!(self, pool => {
                 sqlx::query_scalar(
                     "SELECT id FROM documents WHERE dataset = $1 AND id LIKE $2 ESCAPE '\\'",
                 )
                 .bind(dataset)
-                .bind(&pattern)
+                .bind(versions_pattern(published))
                 .fetch_all(pool)
                 .await?
             });
-            ids.push(published.clone());
-            ids.push(format!("drafts.{published}"));
-            ids.extend(versions.into_iter().filter(|id| {
-                DocumentId::parse(id).is_ok_and(|parsed| parsed.published_id() == published)
-            }));
+            ids.extend(all_versions(published, matched));
         }
         Ok(ids)
     }
-}
-
-/// `text` with LIKE's wildcards and the escape character escaped.
-fn like_escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Db {

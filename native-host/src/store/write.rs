@@ -339,3 +339,19 @@ fn one_seq(rows: Vec<CommitRow>) -> Result<i64, StoreError> {
 fn sql_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
+
+/// Core decides a write through these reads (`qanat_core::write::decide`).
+impl qanat_core::write::WriteReads for DatasetWrite<'_> {
+    type Error = StoreError;
+
+    async fn read_documents(
+        &mut self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Document>, StoreError> {
+        DatasetWrite::read_documents(self, ids).await
+    }
+
+    async fn ids_with_prefix(&mut self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        DatasetWrite::ids_with_prefix(self, prefix).await
+    }
+}

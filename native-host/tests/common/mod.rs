@@ -127,21 +127,26 @@ impl TestDb {
             }
             Cleanup::Database { url, name } => {
                 let admin = admin(&url).await;
-                // FORCE ends our own stray connections, but a non-superuser
-                // may not end an autovacuum worker that has just started on
-                // the database; that worker soon leaves, so try again.
-                let drop = format!("DROP DATABASE {name} WITH (FORCE)");
-                let mut attempts = 0;
-                while let Err(e) = sqlx::raw_sql(&drop).execute(&admin).await {
-                    attempts += 1;
-                    if attempts == 20 {
-                        panic!("drop the scratch database {name}: {e}");
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-                }
+                drop_database(&admin, &name).await;
                 admin.close().await;
             }
         }
+    }
+}
+
+/// Drops the scratch database `name`. FORCE ends our own stray
+/// connections, but a non-superuser may not end an autovacuum worker that
+/// has just started on the database; that worker soon leaves, so the drop
+/// is tried again.
+pub async fn drop_database(admin: &sqlx::PgPool, name: &str) {
+    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let mut attempts = 0;
+    while let Err(e) = sqlx::raw_sql(&drop).execute(admin).await {
+        attempts += 1;
+        if attempts == 20 {
+            panic!("drop the scratch database {name}: {e}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
 }
 
