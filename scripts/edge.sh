@@ -8,6 +8,10 @@
 #                                 D1/R2/DO state in ${QANAT_EDGE_STATE:-.wrangler/state}
 #   bash scripts/edge.sh sql SQL  migrate the local D1 and run SQL on it (the
 #                                 same state folder as `dev`)
+#   bash scripts/edge.sh token ROLE [DATASET]
+#                                 a new API token for a robot holding ROLE,
+#                                 in the local D1 (QANAT_EDGE_REMOTE=1: the
+#                                 deployed one); prints the token
 #   bash scripts/edge.sh size     `wrangler deploy --dry-run`: the upload and
 #                                 wasm sizes; fails past 3 MiB gzipped
 #   bash scripts/edge.sh env      print the PATH and variables the others use
@@ -81,6 +85,47 @@ sql() {
         --command "$1"
 }
 
+# A new API token for a new robot user holding ROLE on DATASET (every
+# dataset by default), written to the local D1, or to the deployed one with
+# QANAT_EDGE_REMOTE=1; prints the token, which is stored only as its
+# SHA-256. ROLE is a built-in role or one already in the `roles` table.
+token() {
+    local role="$1" dataset="${2:-*}"
+    if [[ ! "$role" =~ ^[A-Za-z0-9_-]+$ ]] || [[ ! "$dataset" =~ ^([A-Za-z0-9_-]+|\*)$ ]]; then
+        echo "usage: bash scripts/edge.sh token ROLE [DATASET]" >&2
+        exit 2
+    fi
+    use_env
+    local made
+    # Every value is hex, url-safe base64 or checked above: safe to quote.
+    made="$(ROLE="$role" DATASET="$dataset" node -e '
+        const crypto = require("node:crypto")
+        const random = (n) => crypto.randomBytes(n).toString("base64url")
+        const {ROLE: role, DATASET: dataset} = process.env
+        const token = `qn_${random(32)}`
+        const sha = crypto.createHash("sha256").update(token).digest("hex")
+        const user = `robot-${random(9)}`
+        const now = new Date().toISOString()
+        const title = role[0].toUpperCase() + role.slice(1)
+        console.log(token)
+        console.log([
+          `INSERT INTO users (id, name, is_robot, created_at) VALUES (\x27${user}\x27, \x27Robot\x27, 1, \x27${now}\x27)`,
+          `INSERT INTO roles (name, title) VALUES (\x27${role}\x27, \x27${title}\x27) ON CONFLICT (name) DO NOTHING`,
+          `INSERT INTO user_roles (user_id, role, dataset) VALUES (\x27${user}\x27, \x27${role}\x27, \x27${dataset}\x27)`,
+          `INSERT INTO tokens (id, token_sha256, user_id, label, created_at) VALUES (\x27${random(12)}\x27, \x27${sha}\x27, \x27${user}\x27, \x27${role}\x27, \x27${now}\x27)`,
+        ].join(";\n"))
+    ')"
+    local where=(--local --persist-to "$STATE")
+    if [[ -n "${QANAT_EDGE_REMOTE:-}" ]]; then
+        where=(--remote)
+    else
+        migrate >&2
+    fi
+    (cd "$ROOT" && "$EDGE/node_modules/.bin/wrangler" d1 execute qanat "${where[@]}" \
+        --command "$(tail -n +2 <<<"$made")" >&2)
+    head -n 1 <<<"$made"
+}
+
 dev() {
     migrate
     local state="$STATE"
@@ -121,7 +166,8 @@ case "${1:-}" in
     build) build ;;
     dev) dev ;;
     sql) sql "${2:?usage: bash scripts/edge.sh sql 'SQL'}" ;;
+    token) token "${2:-}" "${3:-}" ;;
     size) size ;;
     env) use_env; echo "PATH=$PATH" ;;
-    *) echo "usage: bash scripts/edge.sh tools|build|dev|sql|size|env" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/edge.sh tools|build|dev|sql|token|size|env" >&2; exit 2 ;;
 esac

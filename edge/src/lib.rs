@@ -1,13 +1,42 @@
 //! The Cloudflare Worker host: Qanat's HTTP API on D1, R2 and Durable
 //! Objects, from the same `core` as the native host.
 //!
-//! So far it answers liveness (`ping.rs`) and anonymous GROQ queries
-//! (`query.rs`) over D1 (`documents.rs`); the rest of the data API follows
-//! (see the README's status).
+//! - `ping.rs` — liveness.
+//! - `query.rs` — `data/query` over D1, core's filter pushed down
+//!   (`documents.rs` runs core's statements).
+//! - `doc.rs` — `data/doc`.
+//! - `export.rs` — `data/export`, NDJSON a page of D1 rows at a time.
+//! - `mutate.rs` — `data/mutate` and `data/actions`, handed to the dataset's Durable Object
+//!   (`writer.rs`), which orders writes and commits each in one D1 batch.
+//! - `listen.rs` — `data/listen`: server-sent events from the commits the
+//!   dataset's object sends over a hibernatable WebSocket.
+//! - `history.rs` — `data/history/…/documents/{id}` (`log.rs` reads the
+//!   transaction log).
+//! - `auth.rs` — API tokens and the grants they give (core decides).
+//! - `users.rs` — `users/me`, `users/{ids}`; `sign_in.rs` — `auth/*` (API
+//!   tokens only) and a dataset's `acl`.
+//! - `route.rs`, `error.rs`, `clock.rs` — what every route shares.
+//!
+//! The rest of the data API follows (see the README's status).
 
+mod auth;
+mod clock;
+mod doc;
 mod documents;
+mod error;
+mod export;
+mod history;
+mod listen;
+mod log;
+mod mutate;
 mod ping;
 mod query;
+mod route;
+mod sign_in;
+mod users;
+mod writer;
+
+pub use writer::DatasetWriter;
 
 use worker::{event, Context, Env, Request, Response, Result, Router};
 
@@ -18,6 +47,25 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get("/:version/ping", ping::versioned_ping)
         .get_async("/:version/data/query/:dataset", query::get)
         .post_async("/:version/data/query/:dataset", query::post)
+        .get_async("/:version/data/doc/:dataset/:ids", doc::get)
+        .post_async("/:version/data/mutate/:dataset", mutate::post)
+        .get_async("/:version/data/listen/:dataset", listen::get)
+        .get_async("/:version/data/export/:dataset", export::get)
+        .get_async(
+            "/:version/data/history/:dataset/documents/:id",
+            history::document,
+        )
+        .post_async("/:version/data/actions/:dataset", mutate::post)
+        .get_async("/:version/users/me", users::me)
+        .get_async("/:version/users/:ids", users::by_ids)
+        .get_async("/:version/auth/providers", sign_in::providers)
+        .get_async("/:version/auth/login/token", sign_in::token_page)
+        .get_async("/:version/auth/fetch", sign_in::fetch)
+        .post_async("/:version/auth/logout", sign_in::logout)
+        .get_async(
+            "/:version/projects/:project/datasets/:dataset/acl",
+            sign_in::acl,
+        )
         .run(request, env)
         .await
 }
