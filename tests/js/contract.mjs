@@ -1,6 +1,7 @@
 // The HTTP contract, driven by the real `@sanity/client` against a running
-// Qanat. Run by native-host/tests/contract.rs (and by any other host's
-// runner) with:
+// Qanat. Run by native-host/tests/contract.rs (SQLite, PostgreSQL) and by
+// tests/tests/edge_worker.rs (the Worker under wrangler dev)
+// with:
 //   QANAT_URL           e.g. http://127.0.0.1:4711
 //   ADMIN_TOKEN, VIEWER_TOKEN, CONTRIBUTOR_TOKEN, RESTRICTED_TOKEN
 //                       (RESTRICTED: a custom role that reads only documents

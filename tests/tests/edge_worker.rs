@@ -31,7 +31,13 @@ struct Worker {
 
 impl Worker {
     /// Starts the Worker on a local D1 that `seed` (SQL) has written to.
-    fn start(seed: &str) -> Worker {
+    fn start(label: &str, seed: &str) -> Worker {
+        Worker::start_with_tokens(label, seed, &[]).0
+    }
+
+    /// [`Worker::start`], with an API token for each of `roles` made first
+    /// by `scripts/edge.sh token` (the command operators run), in order.
+    fn start_with_tokens(label: &str, seed: &str, roles: &[&str]) -> (Worker, Vec<String>) {
         let shim = root().join("edge/build/worker/shim.mjs");
         assert!(
             shim.exists(),
@@ -43,7 +49,7 @@ impl Worker {
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let state = std::env::temp_dir().join(format!("qanat-edge-{}", std::process::id()));
+        let state = std::env::temp_dir().join(format!("qanat-edge-{label}-{}", std::process::id()));
         let seeded = Command::new("bash")
             .arg(root().join("scripts/edge.sh"))
             .args(["sql", seed])
@@ -51,6 +57,22 @@ impl Worker {
             .status()
             .expect("run scripts/edge.sh sql");
         assert!(seeded.success(), "seeding the local D1 failed");
+        let tokens = roles
+            .iter()
+            .map(|role| {
+                let made = Command::new("bash")
+                    .arg(root().join("scripts/edge.sh"))
+                    .args(["token", role])
+                    .env("QANAT_EDGE_STATE", &state)
+                    .stderr(Stdio::inherit())
+                    .output()
+                    .expect("run scripts/edge.sh token");
+                assert!(made.status.success(), "making a {role} token failed");
+                let token = String::from_utf8_lossy(&made.stdout).trim().to_owned();
+                assert!(token.starts_with("qn_"), "not a token: {token:?}");
+                token
+            })
+            .collect();
         let child = Command::new("bash")
             .arg(root().join("scripts/edge.sh"))
             .arg("dev")
@@ -70,7 +92,7 @@ impl Worker {
             );
             std::thread::sleep(Duration::from_millis(250));
         }
-        worker
+        (worker, tokens)
     }
 
     fn get(&self, path: &str) -> (u16, String) {
@@ -198,7 +220,7 @@ const SEED: &str = "\
 
 #[test]
 fn the_worker_answers_under_wrangler_dev() {
-    let worker = Worker::start(SEED);
+    let worker = Worker::start("answers", SEED);
     assert_eq!(worker.get("/ping"), (200, "PONG".to_owned()));
     assert_eq!(worker.get("/v2025-02-19/ping"), (200, "PONG".to_owned()));
     assert_eq!(worker.get("/nope/ping").0, 404);
@@ -265,4 +287,45 @@ fn the_worker_answers_under_wrangler_dev() {
         "Authorization: Bearer qn_x\r\n",
     );
     assert_eq!(status, 401);
+}
+
+/// The custom role the contract suite's restricted caller holds.
+const CONTRACT_SEED: &str = "\
+    INSERT INTO roles (name, title) VALUES ('no-secrets', 'Reads all but secrets'); \
+    INSERT INTO grants (role, dataset, filter, permissions) \
+      VALUES ('no-secrets', '*', 'secret != true', '[\"read\"]');";
+
+/// The HTTP contract suite the native host passes (`tests/js/contract.mjs`,
+/// the real `@sanity/client`): writes through the dataset's Durable Object,
+/// listeners with mendoza effects, conflicts, actions, grants, history and
+/// export, all against the Worker.
+#[test]
+fn the_contract_suite_passes_against_the_worker() {
+    let roles = ["administrator", "viewer", "contributor", "no-secrets"];
+    let (worker, tokens) = Worker::start_with_tokens("contract", CONTRACT_SEED, &roles);
+    let tests_dir = root().join("tests");
+    assert!(
+        tests_dir.join("node_modules/@sanity/client").is_dir(),
+        "tests/node_modules is missing: run `npm ci` in tests/ (scripts/test.sh does)"
+    );
+    let names = [
+        "ADMIN_TOKEN",
+        "VIEWER_TOKEN",
+        "CONTRIBUTOR_TOKEN",
+        "RESTRICTED_TOKEN",
+    ];
+    let output = Command::new("node")
+        .arg(tests_dir.join("js/contract.mjs"))
+        .current_dir(&tests_dir)
+        .env("QANAT_URL", format!("http://127.0.0.1:{}", worker.port))
+        .envs(names.iter().zip(&tokens).map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the contract suite failed against the Worker:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
