@@ -10,8 +10,8 @@
 //!   (`writer.rs`), which orders writes and commits each in one D1 batch.
 //! - `listen.rs` — `data/listen`: server-sent events from the commits the
 //!   dataset's object sends over a hibernatable WebSocket.
-//! - `history.rs` — `data/history/…/documents/{id}` (`log.rs` reads the
-//!   transaction log).
+//! - `history.rs` — `data/history` (documents at a point, transactions as
+//!   NDJSON; `log.rs` reads the transaction log).
 //! - `auth.rs` — API tokens and the grants they give (core decides).
 //! - `users.rs` — `users/me`, `users/{ids}`; `sign_in.rs` — `auth/*` (API
 //!   tokens only) and a dataset's `acl`.
@@ -54,6 +54,14 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async(
             "/:version/data/history/:dataset/documents/:id",
             history::document,
+        )
+        .get_async(
+            "/:version/data/history/:dataset/transactions",
+            history::transactions,
+        )
+        .get_async(
+            "/:version/data/history/:dataset/transactions/:ids",
+            history::transactions,
         )
         .post_async("/:version/data/actions/:dataset", mutate::post)
         .get_async("/:version/users/me", users::me)

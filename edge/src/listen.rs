@@ -11,7 +11,7 @@
 use futures_channel::mpsc;
 use futures_util::StreamExt;
 use qanat_core::grants::Grants;
-use qanat_core::history::{replay, touched_ids, MAX_REPLAY};
+use qanat_core::history::{replay, touched_ids, HistoryReads, MAX_REPLAY};
 use qanat_core::listen::{
     read_commit_message, transaction_of_event_id, ListenRequest, Listener, PreparedCommit,
     ServerSentEvent, HEARTBEAT,
@@ -24,7 +24,8 @@ use worker::{
 
 use crate::documents::D1Documents;
 use crate::error::{respond, EdgeError, EdgeResult};
-use crate::{auth, clock, log, route, writer};
+use crate::log::D1History;
+use crate::{auth, clock, route, writer};
 
 /// Proxies and browsers drop a stream that is silent for long; Sanity's
 /// listeners send a comment about this often.
@@ -178,10 +179,11 @@ impl Stream {
         let Some(tx) = transaction_of_event_id(event_id) else {
             return Ok(None);
         };
-        let Some(seq) = log::seq_of(db, dataset, tx).await? else {
+        let history = D1History { db, dataset };
+        let Some(seq) = history.seq_of(tx).await? else {
             return Ok(None);
         };
-        let log = log::after(db, dataset, seq, MAX_REPLAY + 1).await?;
+        let log = history.after(seq, MAX_REPLAY + 1).await?;
         if log.len() > MAX_REPLAY {
             return Ok(None);
         }
@@ -192,7 +194,7 @@ impl Stream {
             .documents(&touched_ids(&log))
             .await?;
         let newest = log.last().map_or(seq, |entry| entry.seq);
-        if !log::after(db, dataset, newest, 1).await?.is_empty() {
+        if !history.after(newest, 1).await?.is_empty() {
             return Ok(None);
         }
         self.seen = seq;

@@ -1,10 +1,20 @@
-//! The transaction log in D1, read for history and for resumed listeners.
+//! The transaction log in D1, for history (core's `HistoryReads`) and for
+//! resumed listeners. Core writes the SELECT (`LogQuery::statement`).
 
-use qanat_core::history::LogEntry;
+use std::collections::HashMap;
+
+use qanat_core::history::{Dialect, HistoryReads, LogEntry, LogParam, LogQuery};
 use serde::Deserialize;
+use serde_json::Value as Json;
+use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
 
+use crate::documents::D1Documents;
 use crate::error::{EdgeError, EdgeResult};
+
+/// JavaScript numbers hold integers exactly up to 2^53; seqs and limits
+/// past it mean "no bound".
+const MAX_EXACT: i64 = 1 << 53;
 
 #[derive(Deserialize)]
 struct LogRow {
@@ -16,71 +26,77 @@ struct LogRow {
     effects: String,
 }
 
-impl LogRow {
-    fn entry(self) -> EdgeResult<LogEntry> {
-        let parse = |text: &str| {
-            serde_json::from_str(text)
-                .map_err(|e| EdgeError::internal(format!("transaction {}: {e}", self.id)))
+/// One dataset's log and documents in D1.
+pub struct D1History<'a> {
+    pub db: &'a D1Database,
+    pub dataset: &'a str,
+}
+
+impl HistoryReads for D1History<'_> {
+    type Error = EdgeError;
+
+    async fn documents(&self, ids: &[String]) -> EdgeResult<HashMap<String, Json>> {
+        let documents = D1Documents {
+            db: self.db,
+            dataset: self.dataset,
         };
-        Ok(LogEntry {
-            seq: self.seq,
-            mutations: parse(&self.mutations)?,
-            effects: parse(&self.effects)?,
-            id: self.id.clone(),
-            timestamp: self.timestamp.clone(),
-            author: self.author.clone(),
-        })
+        Ok(documents
+            .documents(ids)
+            .await?
+            .into_iter()
+            .map(|(id, doc)| (id, doc.to_value()))
+            .collect())
+    }
+
+    async fn transactions(&self, query: &LogQuery) -> EdgeResult<Vec<LogEntry>> {
+        let statement = query.statement(self.dataset, Dialect::Sqlite);
+        let params: Vec<JsValue> = statement
+            .params
+            .iter()
+            .map(|param| match param {
+                LogParam::Text(text) => JsValue::from_str(text),
+                LogParam::Int(n) => JsValue::from_f64((*n).clamp(-MAX_EXACT, MAX_EXACT) as f64),
+            })
+            .collect();
+        self.db
+            .prepare(&statement.sql)
+            .bind(&params)?
+            .all()
+            .await?
+            .results::<LogRow>()?
+            .into_iter()
+            .map(|row| {
+                LogEntry::from_row(
+                    row.seq,
+                    row.id,
+                    row.timestamp,
+                    row.author,
+                    &row.mutations,
+                    &row.effects,
+                )
+                .map_err(EdgeError::internal)
+            })
+            .collect()
+    }
+
+    async fn seq_of(&self, id: &str) -> EdgeResult<Option<i64>> {
+        Ok(self
+            .db
+            .prepare("SELECT seq FROM transactions WHERE dataset = ?1 AND id = ?2")
+            .bind(&[self.dataset.into(), id.into()])?
+            .first::<i64>(Some("seq"))
+            .await?)
     }
 }
 
-const COLUMNS: &str = "SELECT seq, id, timestamp, author, mutations, effects FROM transactions";
-
-/// Every transaction that touched one of `ids`, newest first (from
-/// `transaction_documents`, so a document's history reads only its own).
-pub async fn touching(db: &D1Database, dataset: &str, ids: &[String]) -> EdgeResult<Vec<LogEntry>> {
-    let list = serde_json::Value::from(ids.to_vec()).to_string();
-    entries(
-        db.prepare(format!(
-            "{COLUMNS} WHERE dataset = ?1 AND seq IN (SELECT seq FROM transaction_documents \
-             WHERE dataset = ?1 AND doc_id IN (SELECT value FROM json_each(?2))) \
-             ORDER BY seq DESC"
-        ))
-        .bind(&[dataset.into(), list.into()])?,
-    )
-    .await
-}
-
-/// Up to `limit` transactions after `seq`, oldest first.
-pub async fn after(
-    db: &D1Database,
-    dataset: &str,
-    seq: i64,
-    limit: usize,
-) -> EdgeResult<Vec<LogEntry>> {
-    entries(
-        db.prepare(format!(
-            "{COLUMNS} WHERE dataset = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
-        ))
-        .bind(&[dataset.into(), (seq as f64).into(), (limit as f64).into()])?,
-    )
-    .await
-}
-
-/// The `seq` of the transaction `id`, if the log has it.
-pub async fn seq_of(db: &D1Database, dataset: &str, id: &str) -> EdgeResult<Option<i64>> {
-    Ok(db
-        .prepare("SELECT seq FROM transactions WHERE dataset = ?1 AND id = ?2")
-        .bind(&[dataset.into(), id.into()])?
-        .first::<i64>(Some("seq"))
-        .await?)
-}
-
-async fn entries(statement: worker::D1PreparedStatement) -> EdgeResult<Vec<LogEntry>> {
-    statement
-        .all()
-        .await?
-        .results::<LogRow>()?
-        .into_iter()
-        .map(LogRow::entry)
-        .collect()
+impl D1History<'_> {
+    /// Up to `limit` transactions after `seq`, oldest first.
+    pub async fn after(&self, seq: i64, limit: usize) -> EdgeResult<Vec<LogEntry>> {
+        self.transactions(&LogQuery {
+            after_seq: seq,
+            limit: i64::try_from(limit).unwrap_or(MAX_EXACT),
+            ..LogQuery::default()
+        })
+        .await
+    }
 }

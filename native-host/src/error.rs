@@ -59,6 +59,20 @@ rendered_by_core!(
     qanat_core::listen::ListenError
 );
 
+/// A history request's failure, in the shape each kind answers with.
+impl<E: Into<AppError>> From<qanat_core::history::HistoryFailure<E>> for AppError {
+    fn from(failure: qanat_core::history::HistoryFailure<E>) -> AppError {
+        use qanat_core::history::HistoryFailure;
+        match failure {
+            HistoryFailure::BadRequest(e) => e.into(),
+            HistoryFailure::NotFound(message) => AppError::NotFound(message),
+            HistoryFailure::Forbidden(message) => AppError::Forbidden(message),
+            HistoryFailure::Corrupt(e) => AppError::Internal(e.to_string()),
+            HistoryFailure::Store(e) => e.into(),
+        }
+    }
+}
+
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {

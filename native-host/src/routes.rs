@@ -19,7 +19,6 @@ pub mod datasets;
 pub mod doc;
 pub mod export;
 pub mod features;
-pub mod history_access;
 pub mod history_document;
 pub mod history_transactions;
 pub mod index;

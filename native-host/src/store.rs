@@ -20,7 +20,7 @@ pub mod write;
 pub mod write_connection;
 
 pub use db::Db;
-pub use log::{LogQuery, LoggedTransaction};
+pub use log::{DatasetHistory, LogQuery, LoggedTransaction};
 pub use sqlite::StoreError;
 pub use write::{DatasetWrite, Locking};
 pub use write_connection::WriteConnection;

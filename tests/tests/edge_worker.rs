@@ -106,8 +106,13 @@ impl Worker {
 
     /// The JSON `POST path` with the JSON `body` answers, with its status.
     fn post(&self, path: &str, body: &Json) -> (u16, Json) {
-        let headers = "Content-Type: application/json\r\n";
-        let (status, text) = send(self.port, "POST", path, headers, &body.to_string())
+        self.post_with(path, "", body)
+    }
+
+    /// [`Worker::post`] with more `headers` (each line ending in CRLF).
+    fn post_with(&self, path: &str, headers: &str, body: &Json) -> (u16, Json) {
+        let headers = format!("Content-Type: application/json\r\n{headers}");
+        let (status, text) = send(self.port, "POST", path, &headers, &body.to_string())
             .unwrap_or_else(|| panic!("no answer to POST {path}"));
         let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
         (status, json)
@@ -176,6 +181,29 @@ fn send(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Optio
         body.to_owned()
     };
     Some((status, body))
+}
+
+/// What `GET path` (with `headers`) streams in the first `wait`: for an
+/// event stream, which never ends by itself.
+fn stream_for(port: u16, path: &str, headers: &str, wait: Duration) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{headers}\r\n"
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let deadline = Instant::now() + wait;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&received).into_owned()
 }
 
 /// `text` percent-encoded for a query string.
@@ -328,4 +356,146 @@ fn the_contract_suite_passes_against_the_worker() {
         "the contract suite failed against the Worker:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The rest of what the Worker serves besides the contract suite: the
+/// identity endpoints, a dataset's `acl`, history as NDJSON, and a
+/// listener that resumes from the log.
+#[test]
+fn identity_history_and_resume_at_the_edge() {
+    let (worker, tokens) =
+        Worker::start_with_tokens("identity", "SELECT 1", &["administrator", "viewer"]);
+    let admin = format!("Authorization: Bearer {}\r\n", tokens[0]);
+    let viewer = format!("Authorization: Bearer {}\r\n", tokens[1]);
+    let json = |(status, text): (u16, String)| -> (u16, Json) {
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+        )
+    };
+
+    // Who is signed in; a caller without a token is not.
+    let (status, me) = json(worker.get_with("/v2025-02-19/users/me", &admin));
+    assert_eq!(
+        (status, &me["role"]),
+        (200, &json!("administrator")),
+        "{me}"
+    );
+    assert_eq!(me["roles"][0]["title"], "Administrator", "{me}");
+    let (status, body) = json(worker.get("/v2025-02-19/users/me"));
+    assert_eq!((status, &body["statusCode"]), (401, &json!(401)), "{body}");
+    let path = format!(
+        "/v2025-02-19/users/{},nobody",
+        me["id"].as_str().unwrap_or_default()
+    );
+    let (status, users) = json(worker.get_with(&path, &viewer));
+    assert_eq!(status, 200, "{users}");
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+
+    // A viewer's acl; sign-in with tokens only.
+    let (status, acl) = json(worker.get_with(
+        "/v2025-02-19/projects/qanat/datasets/production/acl",
+        &viewer,
+    ));
+    assert_eq!(status, 200, "{acl}");
+    let granted = acl.to_string();
+    assert!(
+        granted.contains("read") && !granted.contains("update"),
+        "{acl}"
+    );
+    let (status, providers) = json(worker.get("/v2025-02-19/auth/providers"));
+    assert_eq!(status, 200, "{providers}");
+    let url = providers["providers"][0]["url"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/v2025-02-19/auth/login/token"),
+        "{providers}"
+    );
+    let (status, page) = worker.get("/v2025-02-19/auth/login/token");
+    assert!(status == 200 && page.contains("sid="), "{status}: {page}");
+    let (status, fetched) = json(worker.get(&format!("/v2025-02-19/auth/fetch?sid={}", tokens[1])));
+    assert_eq!(
+        (status, &fetched["token"]),
+        (200, &json!(tokens[1])),
+        "{fetched}"
+    );
+    assert_eq!(worker.get("/v2025-02-19/auth/fetch?sid=qn_nope").0, 401);
+    let (status, _) = send(worker.port, "POST", "/v2025-02-19/auth/logout", &viewer, "")
+        .expect("an answer to logout");
+    assert_eq!(status, 204);
+
+    // Three transactions on one document.
+    let mutate = |mutations: Json| {
+        let (status, body) = worker.post_with(
+            "/v2025-02-19/data/mutate/production",
+            &admin,
+            &json!({"mutations": mutations}),
+        );
+        assert_eq!(status, 200, "{body}");
+        body["transactionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = mutate(json!([{"create": {"_id": "h", "_type": "note", "n": 1}}]));
+    let second = mutate(json!([{"patch": {"id": "h", "inc": {"n": 1}}}]));
+    let third = mutate(json!([{"patch": {"id": "h", "set": {"done": true}}}]));
+
+    // History as NDJSON: every transaction, newest first when reversed;
+    // the document at the second one.
+    let (status, text) = worker.get_with(
+        "/v2025-02-19/data/history/production/transactions/h?reverse=true&effectFormat=mendoza",
+        &admin,
+    );
+    assert_eq!(status, 200, "{text}");
+    let lines: Vec<Json> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let ids: Vec<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [third.as_str(), second.as_str(), first.as_str()],
+        "{text}"
+    );
+    assert!(lines[0]["effects"]["h"]["apply"].is_array(), "{text}");
+    let (status, at) = json(worker.get_with(
+        &format!("/v2025-02-19/data/history/production/documents/h?revision={second}"),
+        &admin,
+    ));
+    assert_eq!((status, &at["documents"][0]["n"]), (200, &json!(2)), "{at}");
+    let (status, _) = worker.get_with(
+        "/v2025-02-19/data/history/production/transactions?limit=0",
+        &admin,
+    );
+    assert_eq!(status, 400);
+
+    // A listener that saw the first transaction resumes with the two after
+    // it, then `welcomeback`.
+    let events = stream_for(
+        worker.port,
+        &format!(
+            "/v2025-02-19/data/listen/production?query={}&enableResume=true",
+            encode("*[_id == \"h\"]")
+        ),
+        &format!("{admin}Last-Event-ID: {first}#h\r\n"),
+        Duration::from_secs(3),
+    );
+    let second_at = events.find(&format!("id: {second}#h"));
+    let third_at = events.find(&format!("id: {third}#h"));
+    let back_at = events.find("event: welcomeback");
+    assert!(
+        matches!((second_at, third_at, back_at), (Some(a), Some(b), Some(c)) if a < b && b < c),
+        "{events}"
+    );
+    assert!(!events.contains(&format!("id: {first}#h")), "{events}");
+    // One it cannot place is told to start again.
+    let events = stream_for(
+        worker.port,
+        "/v2025-02-19/data/listen/production?query=*&enableResume=true",
+        &format!("{admin}Last-Event-ID: unknown#h\r\n"),
+        Duration::from_secs(2),
+    );
+    assert!(events.contains("event: reset"), "{events}");
 }

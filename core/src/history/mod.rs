@@ -1,16 +1,27 @@
 //! A document's history, from the transaction log every host keeps: a
-//! document at a revision or a time (`document.rs`), and who may read it
-//! (`access.rs`), and the commits a resumed listener missed (`replay.rs`). The log holds each transaction's mendoza effects, not
-//! its documents, so earlier states are rebuilt backwards from today's
-//! with the `revert` patches. Hosts read the log and the documents.
+//! document at a revision or a time (`document.rs`), who may read it
+//! (`access.rs`), the log as NDJSON (`transactions.rs`), the commits a
+//! resumed listener missed (`replay.rs`), the SELECT that reads the log
+//! (`log_query.rs`), and the endpoints over a host's reads (`reads.rs`).
+//! The log holds each transaction's mendoza effects, not its documents, so
+//! earlier states are rebuilt backwards from today's with the `revert`
+//! patches. Hosts read the log and the documents.
 
 mod access;
 mod document;
+mod log_query;
+mod reads;
 mod replay;
+mod transactions;
 
 pub use access::{allows, last_states};
 pub use document::{state_at, Point};
+pub use log_query::{Dialect, LogParam, LogQuery, LogStatement};
+pub use reads::{
+    document_at, latest_states, readable, transactions_ndjson, HistoryFailure, HistoryReads,
+};
 pub use replay::{replay, touched_ids, MAX_REPLAY};
+pub use transactions::{Content, TransactionsRequest};
 
 use serde_json::Value as Json;
 
@@ -49,6 +60,32 @@ impl LogEntry {
             id: id.to_owned(),
             transaction: self.id.clone(),
             message: e.to_string(),
+        })
+    }
+
+    /// A log row as stored: `mutations` and `effects` as JSON text.
+    pub fn from_row(
+        seq: i64,
+        id: String,
+        timestamp: String,
+        author: Option<String>,
+        mutations: &str,
+        effects: &str,
+    ) -> Result<LogEntry, HistoryError> {
+        let parse = |text: &str| {
+            serde_json::from_str(text).map_err(|e| HistoryError {
+                id: String::new(),
+                transaction: id.clone(),
+                message: format!("a stored log entry: {e}"),
+            })
+        };
+        Ok(LogEntry {
+            seq,
+            mutations: parse(mutations)?,
+            effects: parse(effects)?,
+            id,
+            timestamp,
+            author,
         })
     }
 }
