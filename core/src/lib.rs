@@ -8,6 +8,7 @@
 pub mod action;
 pub mod api;
 pub mod commit_sql;
+pub mod cors;
 pub mod doc_response;
 pub mod document;
 mod error_body;

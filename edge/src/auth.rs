@@ -9,7 +9,7 @@
 use qanat_core::grants::credential::{self, TokenRow, SESSION_NOT_FOUND};
 use qanat_core::grants::{GrantRow, Grants, Identity, RoleRow, Roles};
 use serde::Deserialize;
-use worker::{D1Database, Request};
+use worker::{D1DatabaseSession, Request};
 
 use crate::clock;
 use crate::error::{EdgeError, EdgeResult};
@@ -19,7 +19,11 @@ const LAST_USED_RESOLUTION_SECS: i64 = 60;
 
 /// The caller's grants on `dataset`: anonymous without an `Authorization`
 /// header; a 401 for a credential that is not a known, unexpired token.
-pub async fn grants(request: &Request, db: &D1Database, dataset: &str) -> EdgeResult<Grants> {
+pub async fn grants(
+    request: &Request,
+    db: &D1DatabaseSession,
+    dataset: &str,
+) -> EdgeResult<Grants> {
     let identity = match caller(request, db).await? {
         None => Identity::anonymous(),
         Some(user_id) => Identity::user(user_id, Vec::<String>::new()),
@@ -29,7 +33,7 @@ pub async fn grants(request: &Request, db: &D1Database, dataset: &str) -> EdgeRe
 
 /// The user behind the request's token, `None` without an `Authorization`
 /// header; a 401 for a credential that is not a known, unexpired token.
-pub async fn caller(request: &Request, db: &D1Database) -> EdgeResult<Option<String>> {
+pub async fn caller(request: &Request, db: &D1DatabaseSession) -> EdgeResult<Option<String>> {
     let Some(header) = request.headers().get("authorization")? else {
         return Ok(None);
     };
@@ -38,12 +42,12 @@ pub async fn caller(request: &Request, db: &D1Database) -> EdgeResult<Option<Str
 }
 
 /// Whether `sid` (Studio's `#sid=`, here an API token) is a live token.
-pub async fn is_live_token(db: &D1Database, sid: &str) -> EdgeResult<bool> {
+pub async fn is_live_token(db: &D1DatabaseSession, sid: &str) -> EdgeResult<bool> {
     Ok(user_of_token(db, sid).await?.is_some())
 }
 
 /// The roles `user_id` holds on every dataset.
-pub async fn project_roles(db: &D1Database, user_id: &str) -> EdgeResult<Vec<String>> {
+pub async fn project_roles(db: &D1DatabaseSession, user_id: &str) -> EdgeResult<Vec<String>> {
     Ok(db
         .prepare("SELECT DISTINCT role FROM user_roles WHERE user_id = ?1 AND dataset = '*' ORDER BY role")
         .bind(&[user_id.into()])?
@@ -68,7 +72,7 @@ struct TokenColumns {
 }
 
 /// The user whose token `token` is, if the store has it and it admits them.
-async fn user_of_token(db: &D1Database, token: &str) -> EdgeResult<Option<String>> {
+async fn user_of_token(db: &D1DatabaseSession, token: &str) -> EdgeResult<Option<String>> {
     let presented = credential::sha256_hex(token);
     let row: Option<TokenColumns> = db
         .prepare(
@@ -128,7 +132,11 @@ struct HeldColumns {
 
 /// `identity`'s grants on `dataset`: its roles there, the project's roles
 /// and the dataset's access mode, read in one batch.
-async fn grants_on(db: &D1Database, mut identity: Identity, dataset: &str) -> EdgeResult<Grants> {
+async fn grants_on(
+    db: &D1DatabaseSession,
+    mut identity: Identity,
+    dataset: &str,
+) -> EdgeResult<Grants> {
     let results = db
         .batch(vec![
             db.prepare("SELECT acl_mode FROM datasets WHERE name = ?1")

@@ -4,9 +4,10 @@
 use qanat_core::doc_response::{all_versions, versions_pattern, DocRequest};
 use qanat_core::request::Pairs;
 use serde::Deserialize;
-use worker::{D1Database, Date, Request, Response, Result, RouteContext};
+use worker::{D1DatabaseSession, Date, Request, Response, Result, RouteContext};
 
 use crate::auth;
+use crate::d1;
 use crate::documents::D1Documents;
 use crate::error::{respond, EdgeError, EdgeResult};
 use crate::route;
@@ -23,7 +24,7 @@ async fn run(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
         .ok_or_else(|| EdgeError::NotFound("Not found".to_owned()))?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let asked = DocRequest::new(ids, &pairs)?;
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
     let versions = if asked.all_versions {
         version_ids(&db, dataset, &asked.requested).await?
@@ -45,7 +46,7 @@ struct IdRow {
 
 /// The ids every version of `published_ids` may have (core's `all_versions`).
 async fn version_ids(
-    db: &D1Database,
+    db: &D1DatabaseSession,
     dataset: &str,
     published_ids: &[String],
 ) -> EdgeResult<Vec<String>> {

@@ -15,11 +15,11 @@ use qanat_core::write::WriteReads;
 use serde::Deserialize;
 use serde_json::Value as Json;
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::D1DatabaseSession;
 
 /// One dataset in D1, as GROQ reads it.
 pub struct D1Documents<'a> {
-    pub db: &'a D1Database,
+    pub db: &'a D1DatabaseSession,
     pub dataset: &'a str,
 }
 

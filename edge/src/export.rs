@@ -5,9 +5,10 @@
 use qanat_core::export::{Export, PAGE};
 use qanat_core::request::Pairs;
 use serde::Deserialize;
-use worker::{Env, Headers, Request, Response, Result, RouteContext};
+use worker::{D1DatabaseSession, Headers, Request, Response, Result, RouteContext};
 
 use crate::auth;
+use crate::d1;
 use crate::error::{respond, EdgeResult};
 use crate::route;
 
@@ -17,11 +18,11 @@ pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
 
 async fn run(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
     let dataset = route::dataset(&ctx)?.clone();
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, &dataset).await?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let pages = Pages {
-        env: ctx.env.clone(),
+        db,
         dataset,
         export: Export::new(grants, &pairs),
         after: Some(String::new()),
@@ -33,9 +34,9 @@ async fn run(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
 }
 
 /// Where an export stream is: `after` is the last id sent, `None` once D1
-/// has no more.
+/// has no more. One session for every page.
 struct Pages {
-    env: Env,
+    db: D1DatabaseSession,
     dataset: String,
     export: Export,
     after: Option<String>,
@@ -65,8 +66,7 @@ impl Pages {
 
     async fn page(&self, after: &str) -> Result<Vec<(String, serde_json::Value)>> {
         let rows: Vec<Row> = self
-            .env
-            .d1("DB")?
+            .db
             .prepare(
                 "SELECT id, body FROM documents WHERE dataset = ?1 AND id > ?2 \
                  ORDER BY id LIMIT ?3",

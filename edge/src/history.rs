@@ -9,6 +9,7 @@ use qanat_core::history::{
 use qanat_core::request::Pairs;
 use worker::{Headers, Request, Response, Result, RouteContext};
 
+use crate::d1;
 use crate::error::{respond, EdgeError, EdgeResult};
 use crate::log::D1History;
 use crate::{auth, route};
@@ -24,7 +25,7 @@ async fn run_document(request: Request, ctx: RouteContext<()>) -> EdgeResult<Res
         .ok_or_else(|| EdgeError::NotFound("Not found".to_owned()))?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let point = Point::parse(&pairs)?;
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
     let history = D1History { db: &db, dataset };
     let answer = document_at(&history, &grants, id, &point)
@@ -41,7 +42,7 @@ async fn run_transactions(request: Request, ctx: RouteContext<()>) -> EdgeResult
     let dataset = route::dataset(&ctx)?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let asked = TransactionsRequest::new(ctx.param("ids").map(String::as_str), &pairs)?;
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
     let history = D1History { db: &db, dataset };
     let out = transactions_ndjson(&history, &grants, asked)

@@ -4,6 +4,8 @@
 //! - `ping.rs` — liveness.
 //! - `query.rs` — `data/query` over D1, core's filter pushed down
 //!   (`documents.rs` runs core's statements).
+//! - `cache.rs` — query answers in the Cache API, keyed by the dataset's
+//!   last transaction.
 //! - `doc.rs` — `data/doc`.
 //! - `export.rs` — `data/export`, NDJSON a page of D1 rows at a time.
 //! - `mutate.rs` — `data/mutate` and `data/actions`, handed to the dataset's Durable Object
@@ -15,12 +17,15 @@
 //! - `auth.rs` — API tokens and the grants they give (core decides).
 //! - `users.rs` — `users/me`, `users/{ids}`; `sign_in.rs` — `auth/*` (API
 //!   tokens only) and a dataset's `acl`.
+//! - `d1.rs` — D1 sessions: bookmarks, so a client reads its own writes.
 //! - `route.rs`, `error.rs`, `clock.rs` — what every route shares.
 //!
 //! The rest of the data API follows (see the README's status).
 
 mod auth;
+mod cache;
 mod clock;
+mod d1;
 mod doc;
 mod documents;
 mod error;
@@ -38,10 +43,35 @@ mod writer;
 
 pub use writer::DatasetWriter;
 
-use worker::{event, Context, Env, Request, Response, Result, Router};
+use qanat_core::cors;
+use worker::{event, Context, Env, Headers, Method, Request, Response, Result, Router};
 
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let origin = request.headers().get("origin")?;
+    let preflight = request.method() == Method::Options
+        && request.headers().has("access-control-request-method")?;
+    let response = if preflight {
+        let headers = Headers::new();
+        for (name, value) in cors::PREFLIGHT {
+            headers.set(name, value)?;
+        }
+        Response::empty()?.with_status(204).with_headers(headers)
+    } else {
+        route(request, env).await?
+    };
+    let Some(origin) = origin else {
+        return Ok(response);
+    };
+    // A copy: the headers of an answer from a Durable Object are immutable.
+    let headers = response.headers().clone();
+    for (name, value) in cors::allow(&origin) {
+        headers.append(name, &value)?;
+    }
+    Ok(response.with_headers(headers))
+}
+
+async fn route(request: Request, env: Env) -> Result<Response> {
     Router::new()
         .get("/ping", ping::ping)
         .get("/:version/ping", ping::versioned_ping)

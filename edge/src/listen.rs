@@ -18,10 +18,11 @@ use qanat_core::listen::{
 };
 use qanat_core::request::Pairs;
 use worker::{
-    D1Database, Delay, Headers, Request, RequestInit, Response, Result, RouteContext, WebSocket,
-    WebsocketEvent,
+    D1DatabaseSession, Delay, Headers, Request, RequestInit, Response, Result, RouteContext,
+    WebSocket, WebsocketEvent,
 };
 
+use crate::d1;
 use crate::documents::D1Documents;
 use crate::error::{respond, EdgeError, EdgeResult};
 use crate::log::D1History;
@@ -38,7 +39,7 @@ pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
 async fn run(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
     let dataset = route::dataset(&ctx)?.clone();
     let version = ctx.param("version").map_or("", String::as_str);
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, &dataset).await?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let asked = ListenRequest::from_query_pairs(
@@ -108,7 +109,7 @@ impl Stream {
     async fn forward(
         mut self,
         socket: WebSocket,
-        db: D1Database,
+        db: D1DatabaseSession,
         dataset: String,
         resume_from: Option<String>,
     ) {
@@ -172,7 +173,7 @@ impl Stream {
     /// log; `None` when the log no longer has it or it is too far back.
     async fn missed(
         &mut self,
-        db: &D1Database,
+        db: &D1DatabaseSession,
         dataset: &str,
         event_id: &str,
     ) -> EdgeResult<Option<String>> {

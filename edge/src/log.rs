@@ -7,7 +7,7 @@ use qanat_core::history::{Dialect, HistoryReads, LogEntry, LogParam, LogQuery};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::D1DatabaseSession;
 
 use crate::documents::D1Documents;
 use crate::error::{EdgeError, EdgeResult};
@@ -28,7 +28,7 @@ struct LogRow {
 
 /// One dataset's log and documents in D1.
 pub struct D1History<'a> {
-    pub db: &'a D1Database,
+    pub db: &'a D1DatabaseSession,
     pub dataset: &'a str,
 }
 

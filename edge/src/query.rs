@@ -1,17 +1,19 @@
 //! `GET`/`POST /{version}/data/query/{dataset}`: a GROQ query over what the
-//! caller may read, the filter pushed down to D1 by core.
+//! caller may read, the filter pushed down to D1 by core, the answer kept
+//! in the data center's cache until the dataset's next write (`cache.rs`).
 
 use qanat_core::grants::ReadableStore;
 use qanat_core::groq::store::{query, QueryError};
 use qanat_core::groq::QueryOptions;
 use qanat_core::request::{self, Pairs};
 use serde_json::{json, Value};
-use worker::{Date, Request, Response, Result, RouteContext};
+use worker::{D1DatabaseSession, Date, Request, Response, Result, RouteContext};
 
-use crate::auth;
+use crate::d1;
 use crate::documents::D1Documents;
 use crate::error::{respond, EdgeError, EdgeResult};
 use crate::route;
+use crate::{auth, cache};
 
 pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
     respond(run(request, ctx, None).await)
@@ -32,11 +34,28 @@ async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Ed
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let (text, params) = request::query_request(&pairs, body.as_ref())?;
     let return_query = request::flag(&pairs, "returnQuery", true)?;
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
+    let perspective = request::value(&pairs, "perspective");
+    let asked = cache::Asked {
+        dataset,
+        text: &text,
+        params: &params,
+        perspective,
+        return_query,
+    };
+    let entry = match cache::cacheable(&text) {
+        true => Some(cache::Entry::new(&db, &asked, &grants).await?),
+        false => None,
+    };
+    if let Some(entry) = &entry {
+        if let Some(body) = entry.get().await? {
+            return answer(body, "hit", &db);
+        }
+    }
     let options = QueryOptions {
         params,
-        perspective: request::value(&pairs, "perspective").map(str::to_owned),
+        perspective: perspective.map(str::to_owned),
         now: Some(crate::clock::now_text()),
         identity: Some(grants.identity().to_owned()),
     };
@@ -56,5 +75,20 @@ async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Ed
     if return_query {
         body["query"] = Value::String(text);
     }
-    Ok(Response::from_json(&body)?)
+    let text = body.to_string();
+    if let Some(entry) = &entry {
+        entry.put(&text).await?;
+    }
+    answer(text, "miss", &db)
+}
+
+/// A query's answer: its JSON `body`, whether it came from the cache, and
+/// the bookmark of what was read.
+fn answer(body: String, cache: &str, db: &D1DatabaseSession) -> EdgeResult<Response> {
+    let mut answer = Response::ok(body)?;
+    answer
+        .headers_mut()
+        .set("content-type", "application/json")?;
+    answer.headers_mut().set("x-qanat-cache", cache)?;
+    Ok(d1::with_bookmark(answer, db)?)
 }

@@ -12,6 +12,7 @@ use serde_json::json;
 use worker::{Request, Response, Result, RouteContext};
 
 use crate::auth;
+use crate::d1;
 use crate::error::{respond, EdgeError, EdgeResult};
 
 /// The page a person pastes their token into: the native host's page.
@@ -51,7 +52,7 @@ async fn run_fetch(request: &Request, ctx: &RouteContext<()>) -> EdgeResult<Resp
     version(ctx)?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let sid = request::value(&pairs, "sid").unwrap_or_default();
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, request)?;
     if sid.is_empty() || !auth::is_live_token(&db, sid).await? {
         return Err(EdgeError::Unauthorized("Session not found".to_owned()));
     }
@@ -73,7 +74,7 @@ async fn run_acl(request: &Request, ctx: &RouteContext<()>) -> EdgeResult<Respon
     let dataset = ctx
         .param("dataset")
         .ok_or_else(|| EdgeError::NotFound("Not found".to_owned()))?;
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, request)?;
     let grants = auth::grants(request, &db, dataset).await?;
     Ok(Response::from_json(&grants.acl_json())?)
 }

@@ -5,9 +5,10 @@
 use qanat_core::request;
 use qanat_core::users::{self, User};
 use serde::Deserialize;
-use worker::{D1Database, Request, Response, Result, RouteContext};
+use worker::{D1DatabaseSession, Request, Response, Result, RouteContext};
 
 use crate::auth;
+use crate::d1;
 use crate::error::{respond, EdgeError, EdgeResult};
 
 pub async fn me(request: Request, ctx: RouteContext<()>) -> Result<Response> {
@@ -15,7 +16,7 @@ pub async fn me(request: Request, ctx: RouteContext<()>) -> Result<Response> {
 }
 
 async fn run_me(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     let user = signed_in_user(&request, &db).await?;
     let roles = auth::project_roles(&db, &user.id).await?;
     let titles: Vec<(String, String)> = db
@@ -34,7 +35,7 @@ pub async fn by_ids(request: Request, ctx: RouteContext<()>) -> Result<Response>
 }
 
 async fn run_by_ids(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
-    let db = ctx.env.d1("DB")?;
+    let db = d1::for_reads(&ctx.env, &request)?;
     // Names and emails are for project members, not for the public.
     signed_in_user(&request, &db).await?;
     let ids = request::comma_list(ctx.param("ids").map_or("", String::as_str));
@@ -86,7 +87,7 @@ impl UserRow {
 }
 
 /// The caller's row; 401 for an anonymous caller.
-async fn signed_in_user(request: &Request, db: &D1Database) -> EdgeResult<User> {
+async fn signed_in_user(request: &Request, db: &D1DatabaseSession) -> EdgeResult<User> {
     let user_id = auth::caller(request, db)
         .await?
         .ok_or_else(|| EdgeError::Unauthorized("Not logged in".to_owned()))?;

@@ -21,12 +21,13 @@ use qanat_core::write::{self, actions_request, mutate_request, write_response, D
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{
-    durable_object, D1Database, DurableObject, Env, Request, Response, Result, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair,
+    durable_object, D1DatabaseSession, DurableObject, Env, Request, Response, Result, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::auth;
 use crate::clock;
+use crate::d1;
 use crate::documents::D1Documents;
 use crate::error::{respond, EdgeError, EdgeResult};
 use crate::route;
@@ -99,7 +100,7 @@ impl DurableObject for DatasetWriter {
 impl DatasetWriter {
     async fn mutate(&self, request: &mut Request) -> EdgeResult<Response> {
         let (dataset, is_actions) = dataset_of(request)?;
-        let db = self.env.d1("DB")?;
+        let db = d1::for_writes(&self.env)?;
         // Who is asking before what they ask: a bad token is a 401 whatever
         // the body, as on the native host.
         let grants = auth::grants(request, &db, &dataset).await?;
@@ -144,7 +145,8 @@ impl DatasetWriter {
                 let _ = socket.send_with_str(&message);
             }
         }
-        Ok(Response::from_json(&write_response(&commit, &asked))?)
+        let answer = Response::from_json(&write_response(&commit, &asked))?;
+        Ok(d1::with_bookmark(answer, &db)?)
     }
 }
 
@@ -183,7 +185,7 @@ struct SeqRow {
 
 /// Writes a commit's rows in one batch (one SQL transaction) and returns
 /// its place in the dataset's log.
-async fn store(db: &D1Database, dataset: &str, rows: &CommitRows) -> EdgeResult<i64> {
+async fn store(db: &D1DatabaseSession, dataset: &str, rows: &CommitRows) -> EdgeResult<i64> {
     let params: Vec<JsValue> = rows
         .params(dataset)
         .iter()

@@ -158,6 +158,17 @@ fn request(port: u16, path: &str, headers: &str) -> Option<(u16, String)> {
 
 /// Status and body of `method path` with `headers` and `body`.
 fn send(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Option<(u16, String)> {
+    exchange(port, method, path, headers, body).map(|(status, _, body)| (status, body))
+}
+
+/// [`send`], with the answer's header lines (lowercased) too.
+fn exchange(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Option<(u16, String, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -180,7 +191,7 @@ fn send(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Optio
     } else {
         body.to_owned()
     };
-    Some((status, body))
+    Some((status, head.to_ascii_lowercase(), body))
 }
 
 /// What `GET path` (with `headers`) streams in the first `wait`: for an
@@ -424,6 +435,61 @@ fn identity_history_and_resume_at_the_edge() {
     let (status, _) = send(worker.port, "POST", "/v2025-02-19/auth/logout", &viewer, "")
         .expect("an answer to logout");
     assert_eq!(status, 204);
+
+    // Query answers are cached until the dataset's next write, and every
+    // answer names what it read (a D1 bookmark).
+    let count = || {
+        let (status, head, body) = exchange(
+            worker.port,
+            "GET",
+            "/v2025-02-19/data/query/production?query=count(*%5B_type%3D%3D%22note%22%5D)",
+            &admin,
+            "",
+        )
+        .expect("an answer");
+        assert_eq!(status, 200, "{body}");
+        assert!(head.contains("x-qanat-bookmark: "), "{head}");
+        let cached = head.contains("x-qanat-cache: hit");
+        let json: Json = serde_json::from_str(&body).expect("JSON");
+        (json["result"].clone(), cached)
+    };
+    assert_eq!(count(), (json!(0), false));
+    assert_eq!(count(), (json!(0), true));
+
+    // CORS: a preflight, and the origin allowed on an answer that came
+    // from the dataset's Durable Object.
+    let (status, head, _) = exchange(
+        worker.port,
+        "OPTIONS",
+        "/v2025-02-19/data/mutate/production",
+        "Origin: http://studio.test\r\nAccess-Control-Request-Method: POST\r\n",
+        "",
+    )
+    .expect("an answer to the preflight");
+    assert_eq!(status, 204);
+    assert!(
+        head.contains("access-control-allow-headers: authorization"),
+        "{head}"
+    );
+    let (status, head, body) = exchange(
+        worker.port,
+        "POST",
+        "/v2025-02-19/data/mutate/production",
+        &format!("{admin}Origin: http://studio.test\r\n"),
+        &json!({"mutations": [{"create": {"_id": "cors", "_type": "note"}}]}).to_string(),
+    )
+    .expect("an answer");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        head.contains("access-control-allow-origin: http://studio.test"),
+        "{head}"
+    );
+    assert!(head.contains("x-qanat-bookmark: "), "{head}");
+    assert_eq!(
+        count(),
+        (json!(1), false),
+        "a write makes the cached answer stale"
+    );
 
     // Three transactions on one document.
     let mutate = |mutations: Json| {

@@ -1,0 +1,86 @@
+//! Query results in the Cache API of the data center that served them.
+//!
+//! An entry's key holds everything its result depends on: the query, its
+//! parameters and options, the caller's identity and grants, and the
+//! dataset's last transaction. A write makes the dataset's old entries
+//! unreachable at once (the next query asks under a new `seq`); they age
+//! out by their TTL. The Cache API only works on a Worker served from a
+//! custom domain (not `*.workers.dev`) and under `wrangler dev`.
+
+use qanat_core::grants::credential::sha256_hex;
+use qanat_core::grants::Grants;
+use serde_json::{json, Map, Value};
+use worker::{Cache, D1DatabaseSession, Response, Result};
+
+/// How long an entry may sit in the cache: it is never served stale (its
+/// key names the dataset's last transaction), so this only bounds storage.
+const TTL_SECONDS: u32 = 3600;
+
+/// Whether a query's answer may be kept: not one that reads the clock,
+/// whose answer changes with no write.
+pub fn cacheable(text: &str) -> bool {
+    !text.contains("now(")
+}
+
+/// Where a query's result is, or goes, in the cache.
+pub struct Entry {
+    key: String,
+}
+
+/// What a cached query depends on besides its dataset's state.
+pub struct Asked<'a> {
+    pub dataset: &'a str,
+    pub text: &'a str,
+    pub params: &'a Map<String, Value>,
+    pub perspective: Option<&'a str>,
+    pub return_query: bool,
+}
+
+impl Entry {
+    /// The entry for `asked` by a caller with `grants`, at the dataset's
+    /// current last transaction (read from `db`, the session the query will
+    /// read with).
+    pub async fn new(db: &D1DatabaseSession, asked: &Asked<'_>, grants: &Grants) -> Result<Entry> {
+        let seq: i64 = db
+            .prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM transactions WHERE dataset = ?1")
+            .bind(&[asked.dataset.into()])?
+            .first(Some("seq"))
+            .await?
+            .unwrap_or(0);
+        // `identity()` is part of GROQ, so results are per identity, and
+        // the grants (not only the roles' names) are hashed in, so a
+        // changed role never serves what the old one allowed.
+        let material = json!({
+            "query": asked.text,
+            "params": asked.params,
+            "perspective": asked.perspective,
+            "returnQuery": asked.return_query,
+            "identity": grants.identity(),
+            "grants": grants.acl_json(),
+        });
+        let digest = sha256_hex(&material.to_string());
+        Ok(Entry {
+            key: format!(
+                "https://cache.qanat.internal/{}/{seq}/{digest}",
+                asked.dataset
+            ),
+        })
+    }
+
+    /// The cached answer's body, if the data center has one.
+    pub async fn get(&self) -> Result<Option<String>> {
+        match Cache::default().get(&self.key, true).await? {
+            Some(mut hit) => Ok(Some(hit.text().await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Keeps `body`, a 200's answer.
+    pub async fn put(&self, body: &str) -> Result<()> {
+        let mut copy = Response::ok(body)?;
+        copy.headers_mut().set("content-type", "application/json")?;
+        copy.headers_mut()
+            .set("cache-control", &format!("max-age={TTL_SECONDS}"))?;
+        Cache::default().put(&self.key, copy).await
+    }
+}
