@@ -117,6 +117,18 @@ pub const SQLITE_COMMIT: [&str; 4] = [
      value ->> 'previousRev', value ->> 'resultRev' FROM json_each(?4)",
 ];
 
+/// D1 runs [`SQLITE_COMMIT`] in one `batch()` (one SQL transaction) but
+/// has no lock to hold across the reads before it. The dataset's Durable
+/// Object orders its writes, so its reads hold; this statement, run first
+/// in the batch, checks it anyway: when a touched document's stored `_rev`
+/// is no longer the one the commit changed (`previousRev` in `?4`), it
+/// fails (`json()` of text that is not JSON is an error, the only way a
+/// plain statement can fail on a condition), and the whole batch with it.
+pub const D1_UNCHANGED_SINCE_READ: &str = "SELECT CASE WHEN EXISTS (\
+     SELECT 1 FROM json_each(?4) AS t WHERE (SELECT d.rev FROM documents d \
+     WHERE d.dataset = ?1 AND d.id = t.value ->> 'id') IS NOT (t.value ->> 'previousRev')) \
+     THEN json('a document changed since the commit read it') ELSE 1 END AS unchanged";
+
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value as Json};

@@ -13,7 +13,7 @@
 //! its own listeners' filters and grants on it (`listen.rs`).
 
 use futures_util::lock::Mutex;
-use qanat_core::commit_sql::{CommitRows, SQLITE_COMMIT};
+use qanat_core::commit_sql::{CommitRows, D1_UNCHANGED_SINCE_READ, SQLITE_COMMIT};
 use qanat_core::listen::{commit_message, PreparedCommit};
 use qanat_core::mutation::TransactionContext;
 use qanat_core::request::Pairs;
@@ -183,16 +183,17 @@ struct SeqRow {
     seq: i64,
 }
 
-/// Writes a commit's rows in one batch (one SQL transaction) and returns
-/// its place in the dataset's log.
+/// Writes a commit's rows in one batch (one SQL transaction), after
+/// checking that what it changed is as it was read, and returns its place
+/// in the dataset's log.
 async fn store(db: &D1DatabaseSession, dataset: &str, rows: &CommitRows) -> EdgeResult<i64> {
     let params: Vec<JsValue> = rows
         .params(dataset)
         .iter()
         .map(|p| p.map_or(JsValue::NULL, JsValue::from_str))
         .collect();
-    let statements = SQLITE_COMMIT
-        .iter()
+    let statements = std::iter::once(&D1_UNCHANGED_SINCE_READ)
+        .chain(SQLITE_COMMIT.iter())
         .map(|sql| {
             // D1 wants exactly as many values as the statement numbers.
             let count = highest_param(sql).min(params.len());

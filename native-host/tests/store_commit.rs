@@ -452,3 +452,39 @@ async fn postgres_log_replays() {
     log_replays(store.db.clone()).await;
     store.finish().await;
 }
+
+/// D1's guard (`commit_sql::D1_UNCHANGED_SINCE_READ`), run on real SQLite,
+/// the engine D1 is: it passes while every touched document is as the
+/// commit read it, and fails otherwise, which fails the whole batch.
+#[tokio::test]
+async fn the_d1_guard_fails_on_a_changed_document() {
+    use qanat_core::commit_sql::D1_UNCHANGED_SINCE_READ;
+    let store = common::sqlite().await;
+    run(
+        &store.db,
+        json!([{"create": {"_id": "a", "_type": "t"}}]),
+        "r1",
+    )
+    .await
+    .expect("a commit");
+    let Db::Sqlite { pool, .. } = &store.db else {
+        panic!("a SQLite store");
+    };
+    let guard = |touched: Json| {
+        sqlx::query(D1_UNCHANGED_SINCE_READ)
+            .bind(DATASET)
+            .bind("[]")
+            .bind("[]")
+            .bind(touched.to_string())
+            .fetch_all(pool)
+    };
+    let as_read = json!([{"id": "a", "previousRev": "r1"}, {"id": "new", "previousRev": null}]);
+    assert!(guard(as_read).await.is_ok());
+    assert!(guard(json!([{"id": "a", "previousRev": "r0"}]))
+        .await
+        .is_err());
+    assert!(guard(json!([{"id": "a", "previousRev": null}]))
+        .await
+        .is_err());
+    store.finish().await;
+}
