@@ -2,7 +2,8 @@
 # The edge Worker (edge/, workers-rs) on this machine, with only the package
 # registries reachable (../shared/reference/TOOLCHAIN.md):
 #   bash scripts/edge.sh tools    install what the others need (once)
-#   bash scripts/edge.sh build    build edge/build/worker/shim.mjs + wasm
+#   bash scripts/edge.sh build    build edge/build/worker/shim.mjs + wasm, and the
+#                                 playground it serves (scripts/playground.sh)
 #   bash scripts/edge.sh dev      migrate the local D1 and run `wrangler dev`
 #                                 on 127.0.0.1:${QANAT_EDGE_PORT:-8787}, its
 #                                 D1/R2/DO state in ${QANAT_EDGE_STATE:-.wrangler/state}
@@ -26,11 +27,8 @@ NODE_VERSION="24.21.0"
 NODE_DIR="${QANAT_NODE24_DIR:-$HOME/.cache/qanat/node24}"
 WORKER_BUILD_VERSION="0.8.7"
 
-# The wasm-bindgen the Worker links: its CLI must be exactly that version.
-wasm_bindgen_version() {
-    awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' \
-        "$ROOT/Cargo.lock"
-}
+# shellcheck source=lib/wasm-bindgen.sh
+. "$ROOT/scripts/lib/wasm-bindgen.sh"
 
 # Wrangler's commands: Node 24 first, nothing sent anywhere, no downloads.
 use_env() {
@@ -57,15 +55,12 @@ tools() {
     if [[ "$(worker-build --version 2>/dev/null)" != *"$WORKER_BUILD_VERSION"* ]]; then
         cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
     fi
-    local bindgen
-    bindgen="$(wasm_bindgen_version)"
-    if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ]]; then
-        # Not --locked: its lockfile pins a crate version the registry lacks.
-        cargo install wasm-bindgen-cli --version "$bindgen"
-    fi
+    ensure_wasm_bindgen
 }
 
 build() {
+    # The playground is the Worker's static assets (wrangler.toml).
+    bash "$ROOT/scripts/playground.sh"
     use_env
     (cd "$EDGE" && worker-build --release)
     ls -l "$EDGE/build/worker/"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Qanat (release) and runs `qanat serve` on the embedded SQLite store
-# in ./.qanat/ at the repository root, on http://127.0.0.1:3333 by default.
+# Builds Qanat (release) and the GROQ playground, and runs `qanat serve` on
+# the embedded SQLite store in ./.qanat/ at the repository root, on
+# http://127.0.0.1:3333 by default (the playground at /playground/).
 #
 # Extra arguments go to `qanat serve`, e.g.:
 #   bash scripts/serve.sh --port 4000
@@ -19,6 +20,9 @@ command -v cargo >/dev/null 2>&1 || { echo "cargo not found: install Rust with r
 
 echo "==> Building qanat (release)"
 cargo build --release -p qanat-host --bin qanat
+
+echo "==> Building the GROQ playground (served at /playground/)"
+bash scripts/playground.sh
 
 echo "==> Starting qanat serve (Ctrl-C stops it)"
 # `qanat serve` defaults to --host 127.0.0.1 --port 3333 --data-dir .qanat,

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of Qanat, from a fresh clone on a fresh Debian machine.
 #
-# Installs what it needs (the wasm target, PostgreSQL from apt, the Node
-# packages in tests/package-lock.json, and for the edge Worker what
+# Installs what it needs (the wasm target, PostgreSQL and Chromium from apt,
+# the Node packages in tests/package-lock.json, and for the edge Worker what
 # `scripts/edge.sh tools` installs: Node 24, edge/package-lock.json's
 # wrangler, worker-build and wasm-bindgen-cli) and is safe to run again:
 # each step skips what is already there.
 #
 # Steps: toolchain, PostgreSQL, Node packages, edge tools, rustfmt, clippy,
-# building the tests, core's wasm build and its import check, the Worker's
-# build and its upload size, the host benchmark at toy size, the Rust test
-# suites (the Worker's under `wrangler dev`), doc tests.
+# building the tests, core's wasm build and its import check, the
+# playground's build and its wasm size, the Worker's build and its upload size, the host benchmark at toy size, the Rust test
+# suites (the Worker's under `wrangler dev`, the playground's in headless
+# Chromium), doc tests.
 #
 # Environment:
 #   CI=true            also sets CARGO_INCREMENTAL=0
@@ -89,10 +90,11 @@ for component in rustfmt clippy; do
 done
 
 # ---------------------------------------------------------------------------
-section "PostgreSQL: install, start, role qanat, database qanat_test"
-if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+section "PostgreSQL and Chromium (the playground's browser tests) from apt"
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
+    || [[ ! -x /usr/bin/chromium ]]; then
     "${AS_ROOT[@]}" apt-get update
-    "${AS_ROOT[@]}" apt-get install -y --no-install-recommends postgresql
+    "${AS_ROOT[@]}" apt-get install -y --no-install-recommends postgresql chromium
 fi
 # Debian's package creates a `main` cluster for its version; make one if it is gone.
 PG_VERSION="$(pg_lsclusters --no-header 2>/dev/null | awk '$2 == "main" { print $1; exit }')"
@@ -177,7 +179,11 @@ cargo build -p qanat-core --target wasm32-unknown-unknown --release
 "$CHECKER" "$TARGET_DIR/wasm32-unknown-unknown/release/qanat_core.wasm"
 
 # ---------------------------------------------------------------------------
-section "The edge Worker: build, and its upload size (at most 3 MiB gzipped)"
+section "The playground: build (its wasm at most 1 MiB gzipped)"
+bash scripts/playground.sh
+
+# ---------------------------------------------------------------------------
+section "The edge Worker: build (with the playground as its assets), and its upload size (at most 3 MiB gzipped)"
 bash scripts/edge.sh build
 bash scripts/edge.sh size
 

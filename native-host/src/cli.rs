@@ -254,6 +254,11 @@ pub struct ServeArgs {
     #[arg(long, env = "QANAT_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// The built GROQ playground (`bash scripts/playground.sh`), served at
+    /// `/playground/`.
+    #[arg(long, default_value = crate::serve::DEFAULT_PLAYGROUND)]
+    pub playground_dir: PathBuf,
+
     /// Serve HTTPS with this certificate chain (PEM, the server's certificate
     /// first): HTTP/2 to clients that negotiate `h2`, HTTP/1.1 to the others.
     #[arg(long, value_name = "FILE", requires = "tls_key")]

@@ -29,6 +29,7 @@ pub mod login;
 pub mod mutate;
 pub mod password_login;
 pub mod ping;
+pub mod playground;
 pub mod projects;
 pub mod query;
 pub mod users;
@@ -38,6 +39,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(index::index))
         .route("/ping", get(ping::ping))
+        .route("/playground", get(playground::redirect))
+        .route("/playground/", get(playground::index))
+        .route("/playground/{file}", get(playground::file))
         // Sanity answers under every API version (`/v1/ping`, `/v2021-06-07/ping`, …).
         .route("/{version}/ping", get(ping::versioned_ping))
         .route("/{version}/users/me", get(users::me))

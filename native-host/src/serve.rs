@@ -19,6 +19,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Which JSON fields queries filter on, to index the frequent ones.
     pub indexes: store::indexes::PathIndexes,
+    /// The built playground (`scripts/playground.sh`), served at
+    /// `/playground/`.
+    pub playground: std::path::PathBuf,
 }
 
 impl AppState {
@@ -26,10 +29,15 @@ impl AppState {
         AppState {
             hub: Arc::new(Hub::new(db.clone())),
             indexes: store::indexes::PathIndexes::default(),
+            playground: std::path::PathBuf::from(DEFAULT_PLAYGROUND),
             db,
         }
     }
 }
+
+/// Where `scripts/playground.sh` puts the playground, from the repository
+/// root (where `scripts/serve.sh` runs `qanat serve`).
+pub const DEFAULT_PLAYGROUND: &str = "web-demo/dist/playground";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -75,7 +83,10 @@ async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             .display()
             .to_string(),
     };
-    let state = Arc::new(AppState::new(db.clone()));
+    let state = Arc::new(AppState {
+        playground: args.playground_dir.clone(),
+        ..AppState::new(db.clone())
+    });
     if let store::Db::Postgres(pool) = &db {
         tokio::spawn(crate::dataset::follow::run(pool.clone(), state.hub.clone()));
     }
