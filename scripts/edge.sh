@@ -5,7 +5,8 @@
 #   bash scripts/edge.sh build    build edge/build/worker/shim.mjs + wasm, and the
 #                                 playground it serves (scripts/playground.sh)
 #   bash scripts/edge.sh dev      migrate the local D1 and run `wrangler dev`
-#                                 on 127.0.0.1:${QANAT_EDGE_PORT:-8787}, its
+#                                 on 127.0.0.1:${QANAT_EDGE_PORT:-8787} (devtools
+#                                 on $QANAT_EDGE_INSPECTOR_PORT if set), its
 #                                 D1/R2/DO state in ${QANAT_EDGE_STATE:-.wrangler/state}
 #   bash scripts/edge.sh sql SQL  migrate the local D1 and run SQL on it (the
 #                                 same state folder as `dev`)
@@ -126,8 +127,14 @@ dev() {
     local state="$STATE"
     # A caller that started this in its own process group stops npx's node
     # and workerd with it.
+    # wrangler's devtools port is 9229 unless told: several at once (tests
+    # in parallel) would race for it.
+    local inspector=()
+    if [[ -n "${QANAT_EDGE_INSPECTOR_PORT:-}" ]]; then
+        inspector=(--inspector-port "$QANAT_EDGE_INSPECTOR_PORT")
+    fi
     exec "$EDGE/node_modules/.bin/wrangler" dev --local --ip 127.0.0.1 \
-        --port "${QANAT_EDGE_PORT:-8787}" --persist-to "$state"
+        --port "${QANAT_EDGE_PORT:-8787}" "${inspector[@]}" --persist-to "$state"
 }
 
 # Cloudflare's free plan takes Workers up to 3 MiB gzipped.

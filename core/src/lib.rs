@@ -21,6 +21,7 @@ pub mod limits;
 pub mod listen;
 pub mod mendoza;
 pub mod mutation;
+pub mod project;
 pub mod read_sql;
 pub mod request;
 pub mod text;

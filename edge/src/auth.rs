@@ -24,11 +24,26 @@ pub async fn grants(
     db: &D1DatabaseSession,
     dataset: &str,
 ) -> EdgeResult<Grants> {
-    let identity = match caller(request, db).await? {
+    grants_on(db, identity(request, db).await?, dataset).await
+}
+
+/// The caller as core's identity, with no roles yet; anonymous without an
+/// `Authorization` header.
+pub async fn identity(request: &Request, db: &D1DatabaseSession) -> EdgeResult<Identity> {
+    Ok(match caller(request, db).await? {
         None => Identity::anonymous(),
         Some(user_id) => Identity::user(user_id, Vec::<String>::new()),
-    };
-    grants_on(db, identity, dataset).await
+    })
+}
+
+/// [`identity`] with the roles held on every dataset: what managing the
+/// project takes.
+pub async fn project_identity(request: &Request, db: &D1DatabaseSession) -> EdgeResult<Identity> {
+    let mut identity = identity(request, db).await?;
+    if !identity.anonymous {
+        identity.roles = project_roles(db, &identity.id).await?;
+    }
+    Ok(identity)
 }
 
 /// The user behind the request's token, `None` without an `Authorization`

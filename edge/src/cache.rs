@@ -9,6 +9,7 @@
 
 use qanat_core::grants::credential::sha256_hex;
 use qanat_core::grants::Grants;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use worker::{Cache, D1DatabaseSession, Response, Result};
 
@@ -20,6 +21,12 @@ const TTL_SECONDS: u32 = 3600;
 /// whose answer changes with no write.
 pub fn cacheable(text: &str) -> bool {
     !text.contains("now(")
+}
+
+#[derive(Deserialize)]
+struct LastTransaction {
+    seq: i64,
+    id: String,
 }
 
 /// Where a query's result is, or goes, in the cache.
@@ -41,12 +48,14 @@ impl Entry {
     /// current last transaction (read from `db`, the session the query will
     /// read with).
     pub async fn new(db: &D1DatabaseSession, asked: &Asked<'_>, grants: &Grants) -> Result<Entry> {
-        let seq: i64 = db
-            .prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM transactions WHERE dataset = ?1")
+        let last: Option<LastTransaction> = db
+            .prepare(
+                "SELECT seq, id FROM transactions WHERE dataset = ?1 ORDER BY seq DESC LIMIT 1",
+            )
             .bind(&[asked.dataset.into()])?
-            .first(Some("seq"))
-            .await?
-            .unwrap_or(0);
+            .first(None)
+            .await?;
+        let (seq, transaction) = last.map_or((0, None), |last| (last.seq, Some(last.id)));
         // `identity()` is part of GROQ, so results are per identity, and
         // the grants (not only the roles' names) are hashed in, so a
         // changed role never serves what the old one allowed.
@@ -57,6 +66,9 @@ impl Entry {
             "returnQuery": asked.return_query,
             "identity": grants.identity(),
             "grants": grants.acl_json(),
+            // Beside the `seq`: deleting a dataset empties its log, and one
+            // made again under its name counts from 1 again.
+            "transaction": transaction,
         });
         let digest = sha256_hex(&material.to_string());
         Ok(Entry {

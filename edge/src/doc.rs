@@ -9,7 +9,7 @@ use worker::{D1DatabaseSession, Date, Request, Response, Result, RouteContext};
 use crate::auth;
 use crate::d1;
 use crate::documents::D1Documents;
-use crate::error::{respond, EdgeError, EdgeResult};
+use crate::error::{respond, EdgeResult};
 use crate::route;
 
 pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
@@ -19,11 +19,9 @@ pub async fn get(request: Request, ctx: RouteContext<()>) -> Result<Response> {
 async fn run(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
     let start = Date::now().as_millis();
     let dataset = route::dataset(&ctx)?;
-    let ids = ctx
-        .param("ids")
-        .ok_or_else(|| EdgeError::NotFound("Not found".to_owned()))?;
+    let ids = route::segment(&ctx, "ids")?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
-    let asked = DocRequest::new(ids, &pairs)?;
+    let asked = DocRequest::new(&ids, &pairs)?;
     let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
     let versions = if asked.all_versions {

@@ -54,7 +54,10 @@ macro_rules! rendered_by_core {
         }
     )*};
 }
-rendered_by_core!(qanat_core::listen::ListenError);
+rendered_by_core!(
+    qanat_core::listen::ListenError,
+    qanat_core::project::Refused
+);
 
 impl EdgeError {
     /// A failure of the runtime described in words (a row that does not

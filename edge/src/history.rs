@@ -20,15 +20,13 @@ pub async fn document(request: Request, ctx: RouteContext<()>) -> Result<Respons
 
 async fn run_document(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
     let dataset = route::dataset(&ctx)?;
-    let id = ctx
-        .param("id")
-        .ok_or_else(|| EdgeError::NotFound("Not found".to_owned()))?;
+    let id = route::segment(&ctx, "id")?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
     let point = Point::parse(&pairs)?;
     let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
     let history = D1History { db: &db, dataset };
-    let answer = document_at(&history, &grants, id, &point)
+    let answer = document_at(&history, &grants, &id, &point)
         .await
         .map_err(failed)?;
     Ok(Response::from_json(&answer)?)
@@ -41,7 +39,11 @@ pub async fn transactions(request: Request, ctx: RouteContext<()>) -> Result<Res
 async fn run_transactions(request: Request, ctx: RouteContext<()>) -> EdgeResult<Response> {
     let dataset = route::dataset(&ctx)?;
     let pairs: Pairs = request.url()?.query_pairs().into_owned().collect();
-    let asked = TransactionsRequest::new(ctx.param("ids").map(String::as_str), &pairs)?;
+    let ids = match ctx.param("ids") {
+        Some(_) => Some(route::segment(&ctx, "ids")?),
+        None => None,
+    };
+    let asked = TransactionsRequest::new(ids.as_deref(), &pairs)?;
     let db = d1::for_reads(&ctx.env, &request)?;
     let grants = auth::grants(&request, &db, dataset).await?;
     let history = D1History { db: &db, dataset };

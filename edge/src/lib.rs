@@ -17,6 +17,8 @@
 //! - `auth.rs` — API tokens and the grants they give (core decides).
 //! - `users.rs` — `users/me`, `users/{ids}`; `sign_in.rs` — `auth/*` (API
 //!   tokens only) and a dataset's `acl`.
+//! - `project.rs` — `projects/{p}` (members), `features`, and the project's
+//!   datasets; `keyvalue.rs` — `users/me/keyvalue`, Studio's settings.
 //! - `d1.rs` — D1 sessions: bookmarks, so a client reads its own writes.
 //! - `route.rs`, `error.rs`, `clock.rs` — what every route shares.
 //!
@@ -31,10 +33,12 @@ mod documents;
 mod error;
 mod export;
 mod history;
+mod keyvalue;
 mod listen;
 mod log;
 mod mutate;
 mod ping;
+mod project;
 mod query;
 mod route;
 mod sign_in;
@@ -95,11 +99,25 @@ async fn route(request: Request, env: Env) -> Result<Response> {
         )
         .post_async("/:version/data/actions/:dataset", mutate::post)
         .get_async("/:version/users/me", users::me)
+        .put_async("/:version/users/me/keyvalue", keyvalue::put)
+        .get_async("/:version/users/me/keyvalue/:keys", keyvalue::get)
+        .delete_async("/:version/users/me/keyvalue/:keys", keyvalue::delete)
         .get_async("/:version/users/:ids", users::by_ids)
         .get_async("/:version/auth/providers", sign_in::providers)
         .get_async("/:version/auth/login/token", sign_in::token_page)
         .get_async("/:version/auth/fetch", sign_in::fetch)
         .post_async("/:version/auth/logout", sign_in::logout)
+        .get_async("/:version/features", project::features)
+        .get_async("/:version/projects/:project", project::get)
+        .get_async("/:version/projects/:project/datasets", project::datasets)
+        .put_async(
+            "/:version/projects/:project/datasets/:dataset",
+            project::put,
+        )
+        .delete_async(
+            "/:version/projects/:project/datasets/:dataset",
+            project::delete,
+        )
         .get_async(
             "/:version/projects/:project/datasets/:dataset/acl",
             sign_in::acl,

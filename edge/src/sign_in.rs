@@ -14,16 +14,10 @@ use worker::{Request, Response, Result, RouteContext};
 use crate::auth;
 use crate::d1;
 use crate::error::{respond, EdgeError, EdgeResult};
+use crate::route::version;
 
 /// The page a person pastes their token into: the native host's page.
 const TOKEN_PAGE: &str = include_str!("../../native-host/src/routes/pages/token_login.html");
-
-fn version(ctx: &RouteContext<()>) -> EdgeResult<&str> {
-    ctx.param("version")
-        .map(String::as_str)
-        .filter(|v| request::is_api_version(v))
-        .ok_or_else(|| EdgeError::NotFound("Not found".to_owned()))
-}
 
 pub async fn providers(request: Request, ctx: RouteContext<()>) -> Result<Response> {
     respond(run_providers(&request, &ctx))

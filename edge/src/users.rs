@@ -7,9 +7,9 @@ use qanat_core::users::{self, User};
 use serde::Deserialize;
 use worker::{D1DatabaseSession, Request, Response, Result, RouteContext};
 
-use crate::auth;
 use crate::d1;
 use crate::error::{respond, EdgeError, EdgeResult};
+use crate::{auth, route};
 
 pub async fn me(request: Request, ctx: RouteContext<()>) -> Result<Response> {
     respond(run_me(request, ctx).await)
@@ -38,7 +38,7 @@ async fn run_by_ids(request: Request, ctx: RouteContext<()>) -> EdgeResult<Respo
     let db = d1::for_reads(&ctx.env, &request)?;
     // Names and emails are for project members, not for the public.
     signed_in_user(&request, &db).await?;
-    let ids = request::comma_list(ctx.param("ids").map_or("", String::as_str));
+    let ids = request::comma_list(&route::segment(&ctx, "ids")?);
     if ids.len() > users::MAX_IDS {
         return Err(request::BadRequest(format!(
             "At most {} user ids may be asked for at once",
@@ -87,7 +87,7 @@ impl UserRow {
 }
 
 /// The caller's row; 401 for an anonymous caller.
-async fn signed_in_user(request: &Request, db: &D1DatabaseSession) -> EdgeResult<User> {
+pub async fn signed_in_user(request: &Request, db: &D1DatabaseSession) -> EdgeResult<User> {
     let user_id = auth::caller(request, db)
         .await?
         .ok_or_else(|| EdgeError::Unauthorized("Not logged in".to_owned()))?;

@@ -56,7 +56,8 @@ rendered_by_core!(
     qanat_core::mutation::MutationError,
     qanat_core::action::ActionError,
     qanat_core::grants::PermissionError,
-    qanat_core::listen::ListenError
+    qanat_core::listen::ListenError,
+    qanat_core::project::Refused
 );
 
 /// A history request's failure, in the shape each kind answers with.

@@ -45,10 +45,15 @@ impl Worker {
              (scripts/test.sh does)",
             shim.display()
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
+        // Both free at once (held together, so they differ): the Worker's
+        // port and its devtools port, which is 9229 for every wrangler
+        // unless told otherwise.
+        let (port, inspector) = {
+            let free = || TcpListener::bind("127.0.0.1:0").expect("a free port");
+            let (a, b) = (free(), free());
+            let port = |l: &TcpListener| l.local_addr().expect("an address").port();
+            (port(&a), port(&b))
+        };
         let state = std::env::temp_dir().join(format!("qanat-edge-{label}-{}", std::process::id()));
         let seeded = Command::new("bash")
             .arg(root().join("scripts/edge.sh"))
@@ -77,6 +82,7 @@ impl Worker {
             .arg(root().join("scripts/edge.sh"))
             .arg("dev")
             .env("QANAT_EDGE_PORT", port.to_string())
+            .env("QANAT_EDGE_INSPECTOR_PORT", inspector.to_string())
             .env("QANAT_EDGE_STATE", &state)
             .stdin(Stdio::null())
             // Its own group, so that stopping it stops workerd too.
@@ -385,6 +391,14 @@ fn identity_history_and_resume_at_the_edge() {
         )
     };
 
+    // The playground, from the Worker's static assets.
+    let (status, page) = worker.get("/playground/");
+    assert!(
+        status == 200 && page.contains("GROQ playground"),
+        "{status}: {page}"
+    );
+    assert_eq!(worker.get("/playground/worker.js").0, 200);
+
     // Who is signed in; a caller without a token is not.
     let (status, me) = json(worker.get_with("/v2025-02-19/users/me", &admin));
     assert_eq!(
@@ -564,4 +578,206 @@ fn identity_history_and_resume_at_the_edge() {
         Duration::from_secs(2),
     );
     assert!(events.contains("event: reset"), "{events}");
+}
+
+/// Studio's project endpoints, answered at the edge as the native host
+/// answers them: the project and its members, `features`, the datasets an
+/// administrator manages, and a person's settings.
+#[test]
+fn project_datasets_and_settings_at_the_edge() {
+    let seed = "\
+        INSERT INTO datasets (name, acl_mode, created_at) \
+          VALUES ('production', 'public', '2026-01-01T00:00:00Z'); \
+        INSERT INTO documents (dataset, id, type, rev, created_at, updated_at, body) VALUES \
+          ('production', 'p1', 'post', 'r1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', \
+           '{\"_id\":\"p1\",\"_type\":\"post\",\"_rev\":\"r1\"}');";
+    let (worker, tokens) = Worker::start_with_tokens("project", seed, &["administrator", "viewer"]);
+    let admin = format!("Authorization: Bearer {}\r\n", tokens[0]);
+    let viewer = format!("Authorization: Bearer {}\r\n", tokens[1]);
+    let call = |method: &str, path: &str, headers: &str, body: &str| -> (u16, Json) {
+        let headers = format!("Content-Type: application/json\r\n{headers}");
+        let (status, text) = send(worker.port, method, path, &headers, body)
+            .unwrap_or_else(|| panic!("no answer to {method} {path}"));
+        let json = if text.is_empty() {
+            Json::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+        };
+        (status, json)
+    };
+    let ids = |dataset: &str| {
+        let path = format!("/v2025-02-19/data/query/{dataset}?query=*._id");
+        let (status, body) = call("GET", &path, &admin, "");
+        assert_eq!(status, 200, "{body}");
+        body["result"].clone()
+    };
+
+    // The project: both robots, with the roles they hold; members only.
+    let (_, me) = call("GET", "/v2025-02-19/users/me", &admin, "");
+    let (status, project) = call("GET", "/v2025-02-19/projects/qanat", &viewer, "");
+    assert_eq!(
+        (status, &project["id"]),
+        (200, &json!("qanat")),
+        "{project}"
+    );
+    let mut members: Vec<(Json, Json, Json, Json)> = project["members"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no members: {project}"))
+        .iter()
+        .map(|m| {
+            let title = m["roles"][0]["title"].clone();
+            (
+                m["role"].clone(),
+                title,
+                m["isCurrentUser"].clone(),
+                m["isRobot"].clone(),
+            )
+        })
+        .collect();
+    members.sort_by_key(|m| m.0.to_string());
+    assert_eq!(
+        members,
+        [
+            (
+                json!("administrator"),
+                json!("Administrator"),
+                json!(false),
+                json!(true)
+            ),
+            (json!("viewer"), json!("Viewer"), json!(true), json!(true)),
+        ],
+        "{project}"
+    );
+    let admin_member = project["members"]
+        .as_array()
+        .and_then(|all| all.iter().find(|m| m["role"] == "administrator"));
+    assert_eq!(admin_member.map(|m| &m["id"]), Some(&me["id"]), "{project}");
+    let (status, body) = call("GET", "/v2025-02-19/projects/qanat", "", "");
+    assert_eq!((status, &body["statusCode"]), (401, &json!(401)), "{body}");
+
+    assert_eq!(
+        call("GET", "/v2025-02-19/features", "", ""),
+        (200, json!([]))
+    );
+    assert_eq!(call("GET", "/nope/features", "", "").0, 404);
+
+    // Datasets: listed to members, managed by administrators.
+    let datasets = "/v2025-02-19/projects/qanat/datasets";
+    let staging = format!("{datasets}/staging");
+    let public = r#"{"aclMode":"public"}"#;
+    assert_eq!(call("GET", datasets, "", "").0, 401);
+    assert_eq!(
+        call("GET", datasets, &viewer, ""),
+        (200, json!([{"name": "production", "aclMode": "public"}]))
+    );
+    let (status, body) = call("PUT", &staging, &viewer, public);
+    assert_eq!((status, &body["statusCode"]), (403, &json!(403)), "{body}");
+    assert_eq!(call("PUT", &staging, "", public).0, 401);
+    let (status, body) = call("PUT", &format!("{datasets}/Bad%20Name"), &admin, public);
+    assert_eq!((status, &body["statusCode"]), (400, &json!(400)), "{body}");
+    assert!(body["message"].to_string().contains("Bad Name"), "{body}");
+    assert_eq!(
+        call("PUT", &staging, &admin, r#"{"aclMode":"custom"}"#).0,
+        400
+    );
+    assert_eq!(
+        call("PUT", &staging, &admin, public),
+        (200, json!({"datasetName": "staging", "aclMode": "public"}))
+    );
+    let private = r#"{"aclMode":"private"}"#;
+    assert_eq!(
+        call("PUT", &staging, &admin, private).1,
+        json!({"datasetName": "staging", "aclMode": "private"})
+    );
+    assert_eq!(
+        call("GET", datasets, &admin, "").1,
+        json!([{"name": "production", "aclMode": "public"},
+               {"name": "staging", "aclMode": "private"}])
+    );
+
+    // A delete takes the dataset's documents and log with it, and only its.
+    let create = |id: &str| {
+        let body = json!({"mutations": [{"create": {"_id": id, "_type": "note"}}]});
+        let (status, answer) = call(
+            "POST",
+            "/v2025-02-19/data/mutate/staging",
+            &admin,
+            &body.to_string(),
+        );
+        assert_eq!(status, 200, "{answer}");
+    };
+    create("a");
+    assert_eq!(ids("staging"), json!(["a"]));
+    assert_eq!(call("DELETE", &staging, &viewer, "").0, 403);
+    assert_eq!(
+        call("DELETE", &staging, &admin, ""),
+        (200, json!({"deleted": true}))
+    );
+    assert_eq!(
+        call("GET", datasets, &admin, "").1,
+        json!([{"name": "production", "aclMode": "public"}])
+    );
+    assert_eq!(ids("staging"), json!([]));
+    assert_eq!(ids("production"), json!(["p1"]));
+    let (status, body) = call("DELETE", &staging, &admin, "");
+    assert_eq!(
+        (status, &body["error"]["type"]),
+        (404, &json!("notFoundError")),
+        "{body}"
+    );
+    // Made again as it was, its log counts from 1 again: no answer cached
+    // for the old dataset at that point may be served.
+    assert_eq!(call("PUT", &staging, &admin, private).0, 200);
+    create("b");
+    assert_eq!(ids("staging"), json!(["b"]));
+
+    // Settings: each person's own, in the order asked, null when unset.
+    let kv = |rest: &str| format!("/v2025-02-19/users/me/keyvalue{rest}");
+    assert_eq!(call("GET", &kv("/studio.sort"), "", "").0, 401);
+    assert_eq!(
+        call("GET", &kv("/studio.sort,studio.recent"), &admin, ""),
+        (
+            200,
+            json!([{"key": "studio.sort", "value": null}, {"key": "studio.recent", "value": null}])
+        )
+    );
+    let one = json!([{"key": "studio.sort", "value": {"by": "title"}}]).to_string();
+    assert_eq!(
+        call("PUT", &kv(""), &admin, &one),
+        (200, json!({"key": "studio.sort", "value": {"by": "title"}}))
+    );
+    let two = json!([{"key": "a b", "value": 1}, {"key": "c", "value": [2]}]).to_string();
+    assert_eq!(
+        call("PUT", &kv(""), &admin, &two),
+        (
+            200,
+            json!([{"key": "a b", "value": 1}, {"key": "c", "value": [2]}])
+        )
+    );
+    assert_eq!(
+        call("GET", &kv("/studio.recent,studio.sort,a%20b"), &admin, "").1,
+        json!([{"key": "studio.recent", "value": null},
+               {"key": "studio.sort", "value": {"by": "title"}},
+               {"key": "a b", "value": 1}])
+    );
+    assert_eq!(
+        call("GET", &kv("/studio.sort"), &viewer, "").1,
+        json!([{"key": "studio.sort", "value": null}])
+    );
+    let (status, body) = call("PUT", &kv(""), &admin, r#"{"key":"x"}"#);
+    assert_eq!(
+        (status, &body["error"]["type"]),
+        (400, &json!("httpBadRequest")),
+        "{body}"
+    );
+    assert_eq!(
+        call("DELETE", &kv("/studio.sort,c"), &admin, ""),
+        (204, Json::Null)
+    );
+    assert_eq!(
+        call("GET", &kv("/studio.sort,c,a%20b"), &admin, "").1,
+        json!([{"key": "studio.sort", "value": null},
+               {"key": "c", "value": null},
+               {"key": "a b", "value": 1}])
+    );
 }

@@ -30,29 +30,19 @@ pub async fn put(db: &Db, name: &str, acl_mode: &str, now: &str) -> Result<(), s
     Ok(())
 }
 
-/// Deletes the dataset and everything stored under its name. Returns
+/// Deletes the dataset and everything stored under its name, in one
+/// transaction (core's `project::delete_dataset_statements`). Returns
 /// whether the `datasets` table listed it.
-///
-/// Content tables have no foreign key to `datasets` (see the migration), so
-/// each is cleared here, in one transaction: a half-deleted dataset would
-/// leave documents nobody can list.
 pub async fn delete(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
-    const CONTENT: [&str; 6] = [
-        "DELETE FROM documents WHERE dataset = $1",
-        "DELETE FROM transaction_documents WHERE dataset = $1",
-        "DELETE FROM transactions WHERE dataset = $1",
-        "DELETE FROM assets WHERE dataset = $1",
-        "DELETE FROM grants WHERE dataset = $1",
-        "DELETE FROM user_roles WHERE dataset = $1",
-    ];
-    const ROW: &str = "DELETE FROM datasets WHERE name = $1";
+    let statements = qanat_core::project::delete_dataset_statements("$1");
     on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
-        for sql in CONTENT {
-            sqlx::query(sql).bind(name).execute(&mut *tx).await?;
+        // The last statement's count is the `datasets` row's.
+        let mut deleted = 0;
+        for sql in &statements {
+            deleted = sqlx::query(sql).bind(name).execute(&mut *tx).await?.rows_affected();
         }
-        let listed = sqlx::query(ROW).bind(name).execute(&mut *tx).await?.rows_affected() > 0;
         tx.commit().await?;
-        Ok(listed)
+        Ok(deleted > 0)
     })
 }
