@@ -11,7 +11,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::listen::PreparedCommit;
+use crate::listen::{PreparedChange, PreparedCommit, Snapshot};
 
 /// A commit's rows, as the parameters `?2`…`?9` of [`SQLITE_COMMIT`]
 /// (`?1` is the dataset); see [`CommitRows::params`].
@@ -43,26 +43,11 @@ impl CommitRows {
         let mut effects = Map::new();
         for change in &commit.changes {
             match &change.after {
-                Some(after) => documents.push(json!({
-                    "id": change.id,
-                    "type": after.json.get("_type").and_then(Json::as_str).unwrap_or_default(),
-                    "rev": after.rev,
-                    "createdAt": system_time(&after.json, "_createdAt", &commit.timestamp),
-                    "updatedAt": system_time(&after.json, "_updatedAt", &commit.timestamp),
-                    "body": after.json.to_string(),
-                })),
+                Some(after) => documents.push(document_row(&change.id, after, &commit.timestamp)),
                 None => deleted.push(Json::from(change.id.as_str())),
             }
-            touched.push(json!({
-                "id": change.id,
-                "previousRev": change.before.as_ref().and_then(|s| s.rev.as_deref()),
-                "resultRev": change.after.as_ref().and_then(|s| s.rev.as_deref()),
-            }));
-            let e = change.effects();
-            effects.insert(
-                change.id.clone(),
-                json!({"apply": e.apply, "revert": e.revert}),
-            );
+            touched.push(touched_row(change));
+            effects.insert(change.id.clone(), effects_entry(change));
         }
         CommitRows {
             documents: Json::Array(documents).to_string(),
@@ -90,6 +75,33 @@ impl CommitRows {
             Some(&self.effects),
         ]
     }
+}
+
+/// One row of [`CommitRows::touched`].
+pub(crate) fn touched_row(change: &PreparedChange) -> Json {
+    json!({
+        "id": change.id,
+        "previousRev": change.before.as_ref().and_then(|s| s.rev.as_deref()),
+        "resultRev": change.after.as_ref().and_then(|s| s.rev.as_deref()),
+    })
+}
+
+/// A document's entry in [`CommitRows::effects`].
+pub(crate) fn effects_entry(change: &PreparedChange) -> Json {
+    let e = change.effects();
+    json!({"apply": e.apply, "revert": e.revert})
+}
+
+/// One row of [`CommitRows::documents`]: document `id` as `after` holds it.
+pub(crate) fn document_row(id: &str, after: &Snapshot, timestamp: &str) -> Json {
+    json!({
+        "id": id,
+        "type": after.json.get("_type").and_then(Json::as_str).unwrap_or_default(),
+        "rev": after.rev,
+        "createdAt": system_time(&after.json, "_createdAt", timestamp),
+        "updatedAt": system_time(&after.json, "_updatedAt", timestamp),
+        "body": after.json.to_string(),
+    })
 }
 
 /// `_createdAt`/`_updatedAt` for their columns; a document without one (core

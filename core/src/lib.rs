@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod api;
+pub mod commit_group;
 pub mod commit_sql;
 pub mod cors;
 pub mod doc_response;

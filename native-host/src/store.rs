@@ -1,6 +1,7 @@
 //! Where documents are kept: the embedded SQLite file or PostgreSQL, behind
 //! one [`Db`] whose operations (read, commit, the log) behave the same on both.
 
+pub mod commit_group;
 pub mod conn;
 pub mod dataset_documents;
 pub mod datasets;

@@ -22,7 +22,7 @@ mod options;
 mod sse;
 mod wire;
 
-pub use commit::{PreparedChange, PreparedCommit};
+pub use commit::{PreparedChange, PreparedCommit, Snapshot};
 pub use error::ListenError;
 pub use event::{Effects, ListenerEvent, Transition};
 pub use listener::Listener;

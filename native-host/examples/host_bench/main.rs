@@ -9,15 +9,16 @@
 //! - mutations ([`mutations`]): one-document `createOrReplace` transactions
 //!   through the dataset writer (core, grants, the log with mendoza
 //!   effects), against plain `INSERT … ON CONFLICT` statements, one
-//!   transaction each, on the same database and one kept connection;
-//!   transactions per second and their ratio (target: at least 50%), and
-//!   the ratio to the same inserts through the pool;
+//!   transaction each, on the same database: with `--clients` clients at
+//!   once against as many connections inserting (the throughput, target:
+//!   at least 50%), and with one client at a time against one kept
+//!   connection and against the pool (their latency, for reference);
 //! - fan-out ([`fanout`]): SSE listeners on one node, the time from a
 //!   commit's acknowledgement to the last listener receiving its event
 //!   (p50/p99).
 //!
 //! `cargo run --release -p qanat-host --example host_bench -- [--docs N]
-//! [--iterations N] [--transactions N] [--listeners N] [--rounds N]
+//! [--iterations N] [--transactions N] [--clients N] [--listeners N] [--rounds N]
 //! [--database-url postgres://…]`.
 
 mod data;
@@ -39,6 +40,7 @@ struct Args {
     transactions: usize,
     listeners: usize,
     rounds: usize,
+    clients: usize,
     database_url: Option<String>,
 }
 
@@ -49,6 +51,7 @@ fn args() -> Args {
         transactions: 2_000,
         listeners: 1_000,
         rounds: 100,
+        clients: 8,
         database_url: None,
     };
     let mut it = std::env::args().skip(1);
@@ -61,6 +64,7 @@ fn args() -> Args {
             "--transactions" => args.transactions = number(args.transactions),
             "--listeners" => args.listeners = number(args.listeners),
             "--rounds" => args.rounds = number(args.rounds),
+            "--clients" => args.clients = number(args.clients),
             "--database-url" => args.database_url = Some(value).filter(|v| !v.is_empty()),
             other => eprintln!("ignoring {other}"),
         }
@@ -90,10 +94,13 @@ async fn main() {
     query::run(&state, &grants, args.iterations).await;
     // On a runtime worker, as a request handler runs (the main thread would
     // wake the dataset's writer from outside the runtime).
-    let transactions = args.transactions;
+    let (transactions, clients) = (args.transactions, args.clients);
     let measured = tokio::spawn({
         let (state, grants) = (state.clone(), grants.clone());
-        async move { mutations::run(&state, &grants, transactions).await }
+        async move {
+            mutations::run(&state, &grants, transactions).await;
+            mutations::run_concurrent(&state, &grants, transactions, clients).await;
+        }
     });
     if let Err(e) = measured.await {
         std::panic::resume_unwind(e.into_panic());

@@ -2,7 +2,8 @@
 //!
 //! - `hub` — the writers and broadcast channels by dataset name.
 //! - `writer` — the task that orders a dataset's transactions: it reads, runs
-//!   core, checks grants, commits, and announces.
+//!   core, checks grants, commits, and announces; `writer/group.rs` commits
+//!   the writes that queued up behind each other together (PostgreSQL).
 //! - `recent` — the documents a writer remembers, to decide without reading.
 //! - `replay` — commits rebuilt from the log for a resumed listener.
 //! - `follow` — commits other processes on a shared PostgreSQL make.

@@ -34,6 +34,11 @@ impl Recent {
         }
     }
 
+    /// Whether it remembers anything: only where commits check assumptions.
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// What reading `ids` is assumed to find.
     pub fn assume(&self, ids: &[String]) -> HashMap<String, Document> {
         ids.iter()

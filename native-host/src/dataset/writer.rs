@@ -14,7 +14,7 @@
 //! holds, the same two when it does not (the stale commit returns what is
 //! stored).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use qanat_core::document::Document;
@@ -31,6 +31,8 @@ use super::error::WriteError;
 use super::hub::{Announcer, Committed};
 use super::recent::Recent;
 use crate::store::{DatasetWrite, Db, Locking, StoreError, WriteConnection};
+
+mod group;
 
 /// One request to change a dataset.
 pub struct Write {
@@ -80,18 +82,50 @@ pub(super) async fn run(
                 jobs.recv().await
             }
         };
-        let Some(Job { write, reply }) = job else {
+        let Some(job) = job else {
             break;
         };
-        let outcome = writer.perform(write).await;
-        if let Err(WriteError::Store(_)) = &outcome {
-            // The connection may have broken, and what was remembered may
-            // not have been written; both cost little to start afresh.
-            writer.conn.release().await;
-            writer.recent.forget_all();
+        let mut queue = VecDeque::from([job]);
+        // Writes waiting behind this one may commit with it (PostgreSQL).
+        if writer.recent.is_on() {
+            while queue.len() < group::MOST {
+                match jobs.try_recv() {
+                    Ok(job) => queue.push_back(job),
+                    Err(_) => break,
+                }
+            }
         }
-        // The caller may have gone (a closed connection); the commit stands.
-        let _ = reply.send(outcome);
+        while !queue.is_empty() {
+            if queue.len() > 1 && writer.commit_group(&mut queue).await {
+                continue;
+            }
+            let Some(Job { write, reply }) = queue.pop_front() else {
+                break;
+            };
+            let outcome = writer.perform(write).await;
+            if let Err(WriteError::Store(_)) = &outcome {
+                // The connection may have broken, and what was remembered
+                // may not have been written; both cost little to start afresh.
+                writer.conn.release().await;
+                writer.recent.forget_all();
+            }
+            // The caller may have gone (a closed connection); the commit stands.
+            let _ = reply.send(outcome);
+        }
+    }
+}
+
+/// The transaction id, time and seed core decides `write` with.
+fn context(write: &Write) -> TransactionContext {
+    TransactionContext {
+        transaction_id: write
+            .transaction_id
+            .clone()
+            .unwrap_or_else(clock::transaction_id),
+        now: clock::now_rfc3339(),
+        identity: write.grants.identity().to_owned(),
+        auto_generate_array_keys: write.auto_generate_array_keys,
+        seed: clock::seed(),
     }
 }
 
@@ -113,16 +147,7 @@ struct Writer {
 
 impl Writer {
     async fn perform(&mut self, mut write: Write) -> Result<Outcome, WriteError> {
-        let ctx = TransactionContext {
-            transaction_id: write
-                .transaction_id
-                .clone()
-                .unwrap_or_else(clock::transaction_id),
-            now: clock::now_rfc3339(),
-            identity: write.grants.identity().to_owned(),
-            auto_generate_array_keys: write.auto_generate_array_keys,
-            seed: clock::seed(),
-        };
+        let ctx = context(&write);
         if let WriteKind::Mutations { mutations, .. } = &mut write.kind {
             let documents = self.db.documents(&self.dataset);
             resolve_queries(&documents, &write.grants, mutations)

@@ -29,6 +29,19 @@ impl ReadSet {
         }
     }
 
+    /// Records, for each of `ids` not recorded yet, that reading it found
+    /// `found`: a group of writes decided one after another depends on the
+    /// store only for what each id was before the first of them to read it
+    /// (`dataset/writer/group.rs`).
+    pub fn documents_first_read(&mut self, ids: &[String], found: &HashMap<String, Document>) {
+        for id in ids {
+            if !self.revisions.contains_key(id) {
+                let rev = found.get(id).and_then(|doc| doc.rev().map(str::to_owned));
+                self.revisions.insert(id.clone(), rev);
+            }
+        }
+    }
+
     /// Records that the ids starting with `prefix` were `ids`.
     pub fn prefix(&mut self, prefix: &str, ids: &[String]) {
         let mut ids = ids.to_vec();

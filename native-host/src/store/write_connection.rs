@@ -12,8 +12,13 @@
 //! ([`Db::Sqlite`]'s `writer` pool, which checks nothing); there this is the
 //! pool itself.
 
-use sqlx::{ConnectOptions, Connection, PgConnection};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 
+use qanat_core::listen::PreparedCommit;
+use serde_json::Value as Json;
+
+use super::commit_group::commit_group;
+use super::read_set::ReadSet;
 use super::write::{begin_on, DatasetWrite, Locking};
 use super::{Db, StoreError};
 
@@ -37,15 +42,28 @@ impl WriteConnection {
         dataset: &str,
         locking: Locking,
     ) -> Result<DatasetWrite<'_>, StoreError> {
-        let pool = match &self.db {
-            Db::Sqlite { .. } => return self.db.begin_write(dataset, locking).await,
-            Db::Postgres(pool) => pool,
+        let Db::Postgres(pool) = &self.db else {
+            return self.db.begin_write(dataset, locking).await;
         };
-        let conn = match &mut self.own {
-            Some(conn) => conn,
-            own @ None => own.insert(pool.connect_options().connect().await?),
+        begin_on(kept(&mut self.own, pool).await?, dataset, locking).await
+    }
+
+    /// Commits `members` as one group ([`commit_group`]); `None` on SQLite,
+    /// whose writes take the lock before their reads and so are never
+    /// decided ahead of the ones before them.
+    pub async fn commit_group<'a>(
+        &mut self,
+        dataset: &str,
+        members: impl IntoIterator<Item = (&'a PreparedCommit, &'a [Json])>,
+        reads: &ReadSet,
+    ) -> Option<Result<i64, StoreError>> {
+        let Db::Postgres(pool) = &self.db else {
+            return None;
         };
-        begin_on(conn, dataset, locking).await
+        Some(match kept(&mut self.own, pool).await {
+            Ok(conn) => commit_group(conn, dataset, members, reads).await,
+            Err(e) => Err(e),
+        })
     }
 
     /// Closes the connection, if one is open; the next write opens another.
@@ -55,4 +73,15 @@ impl WriteConnection {
             let _ = conn.close().await;
         }
     }
+}
+
+/// The connection kept in `own`, opened if there is none.
+async fn kept<'a>(
+    own: &'a mut Option<PgConnection>,
+    pool: &PgPool,
+) -> Result<&'a mut PgConnection, StoreError> {
+    Ok(match own {
+        Some(conn) => conn,
+        None => own.insert(pool.connect_options().connect().await?),
+    })
 }
