@@ -55,6 +55,10 @@ pub enum StoreError {
     Stale { current: HashMap<String, Document> },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// The connection failed while a commit was under way: it may or may
+    /// not have been stored.
+    #[error("the commit's outcome is unknown: {0}")]
+    OutcomeUnknown(String),
     #[error("migration {name} failed: {source}")]
     Migration {
         name: &'static str,

@@ -76,8 +76,7 @@ impl Writer {
                 self.conn.release().await;
                 self.recent.forget_all();
                 for member in members {
-                    let unknown =
-                        StoreError::Corrupt(format!("the commit's outcome is unknown: {e}"));
+                    let unknown = StoreError::OutcomeUnknown(e.to_string());
                     let _ = member.job.reply.send(Err(WriteError::Store(unknown)));
                 }
                 return true;
