@@ -9,7 +9,7 @@
 use qanat_core::grants::credential::{self, TokenRow, SESSION_NOT_FOUND};
 use qanat_core::grants::{GrantRow, Grants, Identity, RoleRow, Roles};
 use serde::Deserialize;
-use worker::{D1DatabaseSession, Request};
+use worker::{D1DatabaseSession, D1PreparedStatement, D1Result, Request};
 
 use crate::clock;
 use crate::error::{EdgeError, EdgeResult};
@@ -24,7 +24,21 @@ pub async fn grants(
     db: &D1DatabaseSession,
     dataset: &str,
 ) -> EdgeResult<Grants> {
-    grants_on(db, identity(request, db).await?, dataset).await
+    let (grants, _) = grants_on(db, identity(request, db).await?, dataset, None).await?;
+    Ok(grants)
+}
+
+/// [`grants`], and what `also` reads, in the same round trip to D1.
+pub async fn grants_and(
+    request: &Request,
+    db: &D1DatabaseSession,
+    dataset: &str,
+    also: D1PreparedStatement,
+) -> EdgeResult<(Grants, D1Result)> {
+    let identity = identity(request, db).await?;
+    let (grants, also) = grants_on(db, identity, dataset, Some(also)).await?;
+    let also = also.ok_or_else(|| EdgeError::internal("D1 answered a batch without its last"))?;
+    Ok((grants, also))
 }
 
 /// The caller as core's identity, with no roles yet; anonymous without an
@@ -146,31 +160,35 @@ struct HeldColumns {
 }
 
 /// `identity`'s grants on `dataset`: its roles there, the project's roles
-/// and the dataset's access mode, read in one batch.
+/// and the dataset's access mode, read in one batch, with `also` if given
+/// (its result beside them).
 async fn grants_on(
     db: &D1DatabaseSession,
     mut identity: Identity,
     dataset: &str,
-) -> EdgeResult<Grants> {
-    let results = db
-        .batch(vec![
-            db.prepare("SELECT acl_mode FROM datasets WHERE name = ?1")
-                .bind(&[dataset.into()])?,
-            db.prepare("SELECT name, title FROM roles ORDER BY name"),
-            db.prepare(
-                "SELECT role, filter, permissions FROM grants \
-                 WHERE dataset = '*' OR dataset = ?1 ORDER BY id",
-            )
+    also: Option<D1PreparedStatement>,
+) -> EdgeResult<(Grants, Option<D1Result>)> {
+    let mut statements = vec![
+        db.prepare("SELECT acl_mode FROM datasets WHERE name = ?1")
             .bind(&[dataset.into()])?,
-            db.prepare(
-                "SELECT DISTINCT role FROM user_roles \
+        db.prepare("SELECT name, title FROM roles ORDER BY name"),
+        db.prepare(
+            "SELECT role, filter, permissions FROM grants \
+                 WHERE dataset = '*' OR dataset = ?1 ORDER BY id",
+        )
+        .bind(&[dataset.into()])?,
+        db.prepare(
+            "SELECT DISTINCT role FROM user_roles \
                  WHERE user_id = ?1 AND (dataset = '*' OR dataset = ?2) ORDER BY role",
-            )
-            .bind(&[identity.id.as_str().into(), dataset.into()])?,
-        ])
-        .await?;
+        )
+        .bind(&[identity.id.as_str().into(), dataset.into()])?,
+    ];
+    statements.extend(also);
+    let asked = statements.len();
+    let mut results = db.batch(statements).await?;
+    let also = (asked > 4).then(|| results.pop()).flatten();
     let [acl, roles, grants, held] = <[_; 4]>::try_from(results)
-        .map_err(|_| EdgeError::internal("D1 answered a batch of 4 with another count"))?;
+        .map_err(|_| EdgeError::internal("D1 answered a batch with another count"))?;
     let mode = acl.results::<AclColumns>()?.into_iter().next();
     let roles: Vec<RoleRow> = roles
         .results::<RoleColumns>()?
@@ -191,7 +209,8 @@ async fn grants_on(
     }
     // A stored role that does not parse, or a held role with no definition:
     // the store is inconsistent, not the request.
-    Roles::from_stored(mode.map(|m| m.acl_mode).as_deref(), &roles, &grants)
+    let grants = Roles::from_stored(mode.map(|m| m.acl_mode).as_deref(), &roles, &grants)
         .and_then(|project| project.grants_for(&identity))
-        .map_err(EdgeError::internal)
+        .map_err(EdgeError::internal)?;
+    Ok((grants, also))
 }

@@ -11,7 +11,7 @@ use qanat_core::grants::credential::sha256_hex;
 use qanat_core::grants::Grants;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use worker::{Cache, D1DatabaseSession, Response, Result};
+use worker::{Cache, D1DatabaseSession, D1PreparedStatement, D1Result, Response, Result};
 
 /// How long an entry may sit in the cache: it is never served stale (its
 /// key names the dataset's last transaction), so this only bounds storage.
@@ -27,6 +27,13 @@ pub fn cacheable(text: &str) -> bool {
 struct LastTransaction {
     seq: i64,
     id: String,
+}
+
+/// What an [`Entry`] is keyed by besides the query: the dataset's last
+/// transaction, read in the same round trip as the caller's grants.
+pub fn last_transaction(db: &D1DatabaseSession, dataset: &str) -> Result<D1PreparedStatement> {
+    db.prepare("SELECT seq, id FROM transactions WHERE dataset = ?1 ORDER BY seq DESC LIMIT 1")
+        .bind(&[dataset.into()])
 }
 
 /// Where a query's result is, or goes, in the cache.
@@ -45,16 +52,10 @@ pub struct Asked<'a> {
 
 impl Entry {
     /// The entry for `asked` by a caller with `grants`, at the dataset's
-    /// current last transaction (read from `db`, the session the query will
-    /// read with).
-    pub async fn new(db: &D1DatabaseSession, asked: &Asked<'_>, grants: &Grants) -> Result<Entry> {
-        let last: Option<LastTransaction> = db
-            .prepare(
-                "SELECT seq, id FROM transactions WHERE dataset = ?1 ORDER BY seq DESC LIMIT 1",
-            )
-            .bind(&[asked.dataset.into()])?
-            .first(None)
-            .await?;
+    /// last transaction as `last` ([`last_transaction`]'s result, read with
+    /// the session the query will read with) found it.
+    pub fn new(asked: &Asked<'_>, grants: &Grants, last: &D1Result) -> Result<Entry> {
+        let last = last.results::<LastTransaction>()?.into_iter().next();
         let (seq, transaction) = last.map_or((0, None), |last| (last.seq, Some(last.id)));
         // `identity()` is part of GROQ, so results are per identity, and
         // the grants (not only the roles' names) are hashed in, so a

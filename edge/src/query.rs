@@ -35,7 +35,16 @@ async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Ed
     let (text, params) = request::query_request(&pairs, body.as_ref())?;
     let return_query = request::flag(&pairs, "returnQuery", true)?;
     let db = d1::for_reads(&ctx.env, &request)?;
-    let grants = auth::grants(&request, &db, dataset).await?;
+    // A cached answer is keyed by the dataset's last transaction, read with
+    // the grants: a hit is then two round trips to D1 (token, grants).
+    let (grants, last) = match cache::cacheable(&text) {
+        true => {
+            let last = cache::last_transaction(&db, dataset)?;
+            let (grants, last) = auth::grants_and(&request, &db, dataset, last).await?;
+            (grants, Some(last))
+        }
+        false => (auth::grants(&request, &db, dataset).await?, None),
+    };
     let perspective = request::value(&pairs, "perspective");
     let asked = cache::Asked {
         dataset,
@@ -44,9 +53,9 @@ async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Ed
         perspective,
         return_query,
     };
-    let entry = match cache::cacheable(&text) {
-        true => Some(cache::Entry::new(&db, &asked, &grants).await?),
-        false => None,
+    let entry = match &last {
+        Some(last) => Some(cache::Entry::new(&asked, &grants, last)?),
+        None => None,
     };
     if let Some(entry) = &entry {
         if let Some(body) = entry.get().await? {
