@@ -10,14 +10,10 @@ use crate::error::AppError;
 use qanat_core::request::{self, BadRequest};
 pub use qanat_core::request::{comma_list, value, Pairs, MAX_BODY_BYTES};
 
-/// Only `v…` segments are API versions (`v1`, `vX`, `v2025-02-19`);
-/// anything else under `/{x}/data/...` is not an endpoint.
+/// `version` if it is an API version ([`super::version::check`]).
 pub fn api_version(version: &str) -> Result<&str, AppError> {
-    if request::is_api_version(version) {
-        Ok(version)
-    } else {
-        Err(AppError::NotFound("Not Found".to_owned()))
-    }
+    super::version::check(version)?;
+    Ok(version)
 }
 
 /// A 400 in Sanity's error shape.
