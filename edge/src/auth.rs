@@ -24,7 +24,7 @@ pub async fn grants(
     db: &D1DatabaseSession,
     dataset: &str,
 ) -> EdgeResult<Grants> {
-    let (grants, _) = grants_on(db, identity(request, db).await?, dataset, None).await?;
+    let (grants, _) = grants_on(request, db, dataset, None).await?;
     Ok(grants)
 }
 
@@ -35,8 +35,7 @@ pub async fn grants_and(
     dataset: &str,
     also: D1PreparedStatement,
 ) -> EdgeResult<(Grants, D1Result)> {
-    let identity = identity(request, db).await?;
-    let (grants, also) = grants_on(db, identity, dataset, Some(also)).await?;
+    let (grants, also) = grants_on(request, db, dataset, Some(also)).await?;
     let also = also.ok_or_else(|| EdgeError::internal("D1 answered a batch without its last"))?;
     Ok((grants, also))
 }
@@ -100,18 +99,30 @@ struct TokenColumns {
     last_used_at: Option<String>,
 }
 
+const TOKEN_ROW: &str = "SELECT token_sha256, user_id, expires_at, last_used_at FROM tokens \
+     WHERE token_sha256 = ?1";
+
 /// The user whose token `token` is, if the store has it and it admits them.
 async fn user_of_token(db: &D1DatabaseSession, token: &str) -> EdgeResult<Option<String>> {
     let presented = credential::sha256_hex(token);
     let row: Option<TokenColumns> = db
-        .prepare(
-            "SELECT token_sha256, user_id, expires_at, last_used_at FROM tokens \
-             WHERE token_sha256 = ?1",
-        )
+        .prepare(TOKEN_ROW)
         .bind(&[presented.as_str().into()])?
         .first(None)
         .await?;
-    let Some(row) = row else { return Ok(None) };
+    match row {
+        Some(row) => admitted(db, row, &presented).await,
+        None => Ok(None),
+    }
+}
+
+/// The user of the stored token `row`, if it admits the token whose hash
+/// is `presented` (noting its use, now and then).
+async fn admitted(
+    db: &D1DatabaseSession,
+    row: TokenColumns,
+    presented: &str,
+) -> EdgeResult<Option<String>> {
     let row = TokenRow {
         token_sha256: row.token_sha256,
         user_id: row.user_id,
@@ -119,14 +130,14 @@ async fn user_of_token(db: &D1DatabaseSession, token: &str) -> EdgeResult<Option
         last_used_at: row.last_used_at,
     };
     let now = clock::now_seconds();
-    if !row.admits(&presented, now) {
+    if !row.admits(presented, now) {
         return Ok(None);
     }
     if row.use_is_stale(LAST_USED_RESOLUTION_SECS, now) {
         // Best effort: a failed write must not fail the request it serves.
         let touched = db
             .prepare("UPDATE tokens SET last_used_at = ?1 WHERE token_sha256 = ?2")
-            .bind(&[clock::now_text().into(), presented.as_str().into()])?
+            .bind(&[clock::now_text().into(), presented.into()])?
             .run()
             .await;
         if let Err(e) = touched {
@@ -159,15 +170,25 @@ struct HeldColumns {
     role: String,
 }
 
-/// `identity`'s grants on `dataset`: its roles there, the project's roles
-/// and the dataset's access mode, read in one batch, with `also` if given
-/// (its result beside them).
+/// The caller's grants on `dataset`: the request's token, the roles it
+/// holds there, the project's roles and the dataset's access mode, read in
+/// one batch, with `also` if given (its result beside them). The roles are
+/// read by the token's hash; they count only if core admits the token.
 async fn grants_on(
+    request: &Request,
     db: &D1DatabaseSession,
-    mut identity: Identity,
     dataset: &str,
     also: Option<D1PreparedStatement>,
 ) -> EdgeResult<(Grants, Option<D1Result>)> {
+    let presented = match request.headers().get("authorization")? {
+        None => None,
+        Some(header) => {
+            let token = credential::bearer_token(&header).ok_or_else(not_found)?;
+            Some(credential::sha256_hex(token))
+        }
+    };
+    // No token's hash is empty: an anonymous caller holds no role.
+    let hash = presented.as_deref().unwrap_or_default();
     let mut statements = vec![
         db.prepare("SELECT acl_mode FROM datasets WHERE name = ?1")
             .bind(&[dataset.into()])?,
@@ -179,16 +200,28 @@ async fn grants_on(
         .bind(&[dataset.into()])?,
         db.prepare(
             "SELECT DISTINCT role FROM user_roles \
-                 WHERE user_id = ?1 AND (dataset = '*' OR dataset = ?2) ORDER BY role",
+             WHERE user_id = (SELECT user_id FROM tokens WHERE token_sha256 = ?1) \
+             AND (dataset = '*' OR dataset = ?2) ORDER BY role",
         )
-        .bind(&[identity.id.as_str().into(), dataset.into()])?,
+        .bind(&[hash.into(), dataset.into()])?,
+        db.prepare(TOKEN_ROW).bind(&[hash.into()])?,
     ];
     statements.extend(also);
     let asked = statements.len();
     let mut results = db.batch(statements).await?;
-    let also = (asked > 4).then(|| results.pop()).flatten();
-    let [acl, roles, grants, held] = <[_; 4]>::try_from(results)
+    let also = (asked > 5).then(|| results.pop()).flatten();
+    let [acl, roles, grants, held, token] = <[_; 5]>::try_from(results)
         .map_err(|_| EdgeError::internal("D1 answered a batch with another count"))?;
+    let identity = match &presented {
+        None => Identity::anonymous(),
+        Some(presented) => {
+            let row = token.results::<TokenColumns>()?.into_iter().next();
+            let row = row.ok_or_else(not_found)?;
+            let user_id = admitted(db, row, presented).await?.ok_or_else(not_found)?;
+            let held = held.results::<HeldColumns>()?.into_iter().map(|h| h.role);
+            Identity::user(user_id, held.collect::<Vec<_>>())
+        }
+    };
     let mode = acl.results::<AclColumns>()?.into_iter().next();
     let roles: Vec<RoleRow> = roles
         .results::<RoleColumns>()?
@@ -200,13 +233,6 @@ async fn grants_on(
         .into_iter()
         .map(|g| (g.role, g.filter, g.permissions))
         .collect();
-    if !identity.anonymous {
-        identity.roles = held
-            .results::<HeldColumns>()?
-            .into_iter()
-            .map(|h| h.role)
-            .collect();
-    }
     // A stored role that does not parse, or a held role with no definition:
     // the store is inconsistent, not the request.
     let grants = Roles::from_stored(mode.map(|m| m.acl_mode).as_deref(), &roles, &grants)
