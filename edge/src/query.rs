@@ -36,7 +36,7 @@ async fn run(request: Request, ctx: RouteContext<()>, body: Option<Value>) -> Ed
     let return_query = request::flag(&pairs, "returnQuery", true)?;
     let db = d1::for_reads(&ctx.env, &request)?;
     // A cached answer is keyed by the dataset's last transaction, read with
-    // the grants: a hit is then two round trips to D1 (token, grants).
+    // the token and the grants: a hit is then one round trip to D1.
     let (grants, last) = match cache::cacheable(&text) {
         true => {
             let last = cache::last_transaction(&db, dataset)?;
