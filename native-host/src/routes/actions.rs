@@ -7,12 +7,11 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use qanat_core::write::{actions_request, write_response};
+use qanat_core::write::actions_request;
 use serde_json::Value;
 
 use super::data::{self, Pairs};
 use crate::auth::Caller;
-use crate::dataset::Write;
 use crate::error::AppError;
 use crate::serve::AppState;
 
@@ -27,13 +26,5 @@ pub async fn post(
     let body = data::body_json(body)?;
     let request = actions_request(&body, &pairs)
         .map_err(|(status, body)| AppError::Sanity { status, body })?;
-    let write = Write {
-        kind: request.kind.clone(),
-        grants: caller.grants(&state, &dataset).await?,
-        transaction_id: request.transaction_id.clone(),
-        auto_generate_array_keys: request.auto_generate_array_keys,
-        dry_run: request.dry_run,
-    };
-    let outcome = state.hub.write(&dataset, write).await?;
-    Ok(Json(write_response(&outcome.commit, &request)))
+    super::mutate::perform(&state, caller, &dataset, &request).await
 }
