@@ -42,6 +42,11 @@ impl ReadSet {
         }
     }
 
+    /// Every id recorded as read.
+    pub fn ids(&self) -> Vec<String> {
+        self.revisions.keys().cloned().collect()
+    }
+
     /// Records that the ids starting with `prefix` were `ids`.
     pub fn prefix(&mut self, prefix: &str, ids: &[String]) {
         let mut ids = ids.to_vec();

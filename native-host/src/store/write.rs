@@ -247,7 +247,17 @@ impl<'c> DatasetWrite<'c> {
                 let seqs: Result<Vec<Option<i64>>, _> = query.fetch_all(conn).await;
                 seqs.map(|seqs| seqs.into_iter().map(|seq| (seq, None)).collect())
             }
-            Conn::Postgres(conn) => postgres_commit(conn, params, &reads).await,
+            Conn::Postgres(conn) => {
+                let mut query = sqlx::query_as(POSTGRES_COMMIT);
+                for param in params {
+                    query = query.bind(param);
+                }
+                query
+                    .bind(COMMITS_CHANNEL)
+                    .bind(reads)
+                    .fetch_all(conn)
+                    .await
+            }
         };
         match (rows, self.session.take()) {
             (Ok(rows), Some(Session::Postgres(tx))) => {
@@ -304,24 +314,6 @@ async fn rollback(session: Option<Session<'_>>) {
 /// What a commit returns: its `seq`, or none and the documents it read as
 /// they are now (PostgreSQL; as a JSON array of bodies).
 type CommitRow = (Option<i64>, Option<String>);
-
-/// One commit's call of `qanat_commit_or_current` on PostgreSQL: `params`
-/// are [`CommitRows::params`], `reads` the [`ReadSet`] it checks.
-async fn postgres_commit(
-    conn: &mut PgConnection,
-    params: [Option<&str>; 9],
-    reads: &str,
-) -> Result<Vec<CommitRow>, sqlx::Error> {
-    let mut query = sqlx::query_as(POSTGRES_COMMIT);
-    for param in params {
-        query = query.bind(param);
-    }
-    query
-        .bind(COMMITS_CHANNEL)
-        .bind(reads)
-        .fetch_all(conn)
-        .await
-}
 
 /// The commit's `seq` from the one row it returns, or the documents it
 /// read as they are now if the reads were stale.

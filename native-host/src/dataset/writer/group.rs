@@ -33,7 +33,6 @@ pub(super) const MOST: usize = 64;
 struct Member {
     job: Job,
     commit: Commit,
-    prepared: Arc<PreparedCommit>,
     mutations: Vec<Json>,
 }
 
@@ -49,9 +48,16 @@ impl Writer {
             requeue(queue, members);
             return false;
         }
-        let pairs = members
+        // Prepared only now: a write that ends up alone is prepared by the
+        // path that takes it.
+        let prepared: Vec<Arc<PreparedCommit>> = members
             .iter()
-            .map(|m| (m.prepared.as_ref(), m.mutations.as_slice()));
+            .map(|m| Arc::new(PreparedCommit::new(&m.commit, &m.mutations)))
+            .collect();
+        let pairs = prepared
+            .iter()
+            .zip(&members)
+            .map(|(p, m)| (p.as_ref(), m.mutations.as_slice()));
         let first = match self.conn.commit_group(&self.dataset, pairs, &reads).await {
             Some(Ok(first)) => first,
             Some(Err(StoreError::Sqlx(sqlx::Error::Database(e)))) => {
@@ -63,9 +69,15 @@ impl Writer {
                 requeue(queue, members);
                 return false;
             }
-            Some(Err(StoreError::Stale { .. })) | None => {
-                // What is remembered is out of date; reading, one by one.
+            Some(Err(StoreError::Stale { current })) => {
+                // What is remembered is out of date: the call answered with
+                // what is stored now of everything the group assumed.
                 self.recent.forget_all();
+                self.recent.found(&reads.ids(), &current);
+                requeue(queue, members);
+                return false;
+            }
+            None => {
                 requeue(queue, members);
                 return false;
             }
@@ -82,14 +94,14 @@ impl Writer {
                 return true;
             }
         };
-        for (member, seq) in members.into_iter().zip(first..) {
+        for ((member, prepared), seq) in members.into_iter().zip(prepared).zip(first..) {
             self.recent.committed(&member.commit);
             self.commits
                 .announce(
                     seq,
                     Some(Committed {
                         seq,
-                        commit: member.prepared,
+                        commit: prepared,
                     }),
                 )
                 .await;
@@ -121,7 +133,6 @@ impl Writer {
                 left.insert(change.id.clone(), change.after.clone());
             }
             members.push(Member {
-                prepared: Arc::new(PreparedCommit::new(&commit, &mutations)),
                 job,
                 commit,
                 mutations,
@@ -131,8 +142,8 @@ impl Writer {
     }
 
     /// `write` decided on `left` over what is remembered, and the mutations
-    /// to log with it, if it can join a group; what it assumed of ids no member before it touched goes into
-    /// `reads`.
+    /// to log with it, if it can join a group; what it assumed of ids no
+    /// member before it touched goes into `reads`.
     fn decide_one(
         &self,
         write: &Write,
@@ -146,8 +157,7 @@ impl Writer {
             return None;
         }
         let ids = required_ids(mutations);
-        let remembered = self.recent.assume(&ids);
-        let mut assumed = remembered.clone();
+        let mut assumed = self.recent.assume(&ids);
         for id in &ids {
             match left.get(id) {
                 Some(Some(doc)) => {
@@ -169,7 +179,8 @@ impl Writer {
             .into_iter()
             .filter(|id| !left.contains_key(id))
             .collect();
-        reads.documents_first_read(&untouched, &remembered);
+        // Of those, `assumed` holds what is remembered.
+        reads.documents_first_read(&untouched, &assumed);
         Some((commit, json.clone()))
     }
 }
